@@ -1,0 +1,1 @@
+"""Child Online Protection assistant: our code around Rasa (CLI, NLU components, safety)."""

@@ -1,0 +1,1 @@
+"""NLU building blocks that Rasa loads from config.yml."""

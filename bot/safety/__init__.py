@@ -1,0 +1,1 @@
+"""Safety: deterministic detection of crisis disclosures."""

@@ -1,0 +1,149 @@
+"""Runs the assistant's servers (the rasa-sdk action server and the Rasa server) as one unit.
+
+`make run` and the end-to-end tests both start the assistant through this module, so what the
+tests exercise is exactly what a user runs. The children get their own process group: Ctrl-C
+reaches only this supervisor, which then stops the Rasa server first (so no turn is left waiting
+on a vanished action server) and the action server second.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Service:
+    """One server process and the URL that answers once it can serve requests."""
+
+    name: str
+    argv: List[str]
+    ready_url: str
+    process: Optional[subprocess.Popen] = field(default=None, repr=False)
+
+    def start(self, env: Dict[str, str], log_dir: Optional[Path]) -> None:
+        output = None
+        if log_dir is not None:
+            output = open(log_dir / f"{self.name}.log", "ab")
+        self.process = subprocess.Popen(
+            self.argv,
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT if output else None,
+            start_new_session=True,
+        )
+
+    def is_ready(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.ready_url, timeout=2) as response:
+                return response.status == 200
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return False
+
+    def exited(self) -> Optional[int]:
+        return None if self.process is None else self.process.poll()
+
+    def stop(self, timeout: float) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+@dataclass
+class AssistantConfig:
+    """Where the assistant's servers listen and what they load."""
+
+    model: Path = ROOT / "models" / "current.tar.gz"
+    endpoints: Path = ROOT / "endpoints.yml"
+    credentials: Path = ROOT / "credentials.yml"
+    rasa_port: int = 5005
+    action_port: int = 5055
+    auth_token: str = ""
+    log_dir: Optional[Path] = None
+
+
+def action_server(config: AssistantConfig) -> Service:
+    return Service(
+        name="action-server",
+        argv=[str(BIN / "rasa"), "run", "actions", "--actions", "actions",
+              "--port", str(config.action_port)],
+        ready_url=f"http://127.0.0.1:{config.action_port}/health",
+    )
+
+
+def rasa_server(config: AssistantConfig) -> Service:
+    if not config.auth_token:
+        raise ValueError("the Rasa HTTP API must be protected by a token")
+    return Service(
+        name="rasa-server",
+        argv=[str(BIN / "rasa"), "run", "--model", str(config.model),
+              "--endpoints", str(config.endpoints), "--credentials", str(config.credentials),
+              "--port", str(config.rasa_port), "--enable-api", "--auth-token", config.auth_token],
+        ready_url=f"http://127.0.0.1:{config.rasa_port}/",
+    )
+
+
+class Assistant:
+    """The action server and the Rasa server, started together and stopped together."""
+
+    def __init__(self, config: AssistantConfig) -> None:
+        self.config = config
+        # Start order: actions first, so the Rasa server never answers a turn without them.
+        self.services = [action_server(config), rasa_server(config)]
+
+    def start(self, timeout: float = 300.0) -> None:
+        """Starts every service and returns once each answers, or raises with the reason."""
+        (ROOT / "var").mkdir(exist_ok=True)
+        if self.config.log_dir is not None:
+            self.config.log_dir.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        for service in self.services:
+            service.start(env, self.config.log_dir)
+            self._wait_ready(service, timeout)
+
+    def _wait_ready(self, service: Service, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            code = service.exited()
+            if code is not None:
+                self.stop()
+                raise RuntimeError(f"{service.name} exited with code {code} while starting")
+            if service.is_ready():
+                return
+            time.sleep(0.5)
+        self.stop()
+        raise TimeoutError(f"{service.name} did not answer {service.ready_url} in {timeout:.0f}s")
+
+    def first_exit(self) -> Optional[str]:
+        """Names a service that has stopped on its own, if any."""
+        for service in self.services:
+            if service.exited() is not None:
+                return service.name
+        return None
+
+    def stop(self, timeout: float = 20.0) -> None:
+        for service in reversed(self.services):
+            service.stop(timeout)
+
+    def __enter__(self) -> "Assistant":
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()

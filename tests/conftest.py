@@ -1,0 +1,107 @@
+"""Shared fixtures: the trained model (made once by `make train`) and the running assistant."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, List
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = ROOT / "models" / "current.tar.gz"
+RASA = Path(sys.executable).parent / "rasa"
+RASA_PORT = 15005
+ACTION_PORT = 15055
+
+
+def rasa_cli(*args: str, timeout: float = 900) -> subprocess.CompletedProcess:
+    """Runs the real `rasa` command line from the repository root."""
+    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2")
+    return subprocess.run(
+        [str(RASA), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+@pytest.fixture(scope="session")
+def model() -> Path:
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run the tests with `make test`, which trains first")
+    return MODEL
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+@dataclass
+class RunningAssistant:
+    """The assistant as `make run` starts it, on test ports, with its own tracker database."""
+
+    url: str
+    token: str
+    database: Path
+
+    def say(self, sender: str, message: str) -> List[dict]:
+        """Sends one message through the REST channel and returns the bot's messages."""
+        return post_json(f"{self.url}/webhooks/rest/webhook", {"sender": sender, "message": message})
+
+
+def post_json(url: str, payload: object) -> List[dict]:
+    request = urllib.request.Request(
+        url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
+
+
+@pytest.fixture(scope="session")
+def assistant(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssistant]:
+    """Starts `python -m bot run` (action server + Rasa server) and stops it with Ctrl-C (SIGINT).
+
+    The teardown checks what a user pressing Ctrl-C expects: a clean exit and both ports freed.
+    """
+    workdir = tmp_path_factory.mktemp("assistant")
+    database = workdir / "tracker.db"
+    endpoints = workdir / "endpoints.yml"
+    endpoints.write_text(
+        f"action_endpoint:\n  url: http://127.0.0.1:{ACTION_PORT}/webhook\n"
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {database}\n"
+    )
+    token = "test-token-" + os.urandom(8).hex()
+    log = open(workdir / "assistant.log", "wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run", "--model", str(model), "--endpoints", str(endpoints),
+         "--port", str(RASA_PORT), "--action-port", str(ACTION_PORT)],
+        cwd=ROOT,
+        env=dict(os.environ, RASA_AUTH_TOKEN=token, RASA_TELEMETRY_ENABLED="false"),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 300
+    while not (port_open(RASA_PORT) and port_open(ACTION_PORT)):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"the assistant did not start:\n{(workdir / 'assistant.log').read_text()}")
+        time.sleep(1)
+    # The Rasa port opens once the model is loaded; wait until the root route answers.
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{RASA_PORT}/", timeout=5)
+            break
+        except OSError:
+            time.sleep(1)
+    yield RunningAssistant(f"http://127.0.0.1:{RASA_PORT}", token, database)
+    process.send_signal(signal.SIGINT)
+    exit_code = process.wait(timeout=60)
+    log.close()
+    assert exit_code == 0, (workdir / "assistant.log").read_text()[-3000:]
+    assert not port_open(RASA_PORT) and not port_open(ACTION_PORT), "a server outlived Ctrl-C"
