@@ -11,15 +11,19 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, List
+from typing import Iterator, List, Optional
 
 import pytest
+
+from bot.services import AssistantConfig, rasa_server
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "current.tar.gz"
 RASA = Path(sys.executable).parent / "rasa"
 RASA_PORT = 15005
 ACTION_PORT = 15055
+NO_ACTIONS_RASA_PORT = 15006
+DEAD_ACTION_PORT = 15056
 
 
 def rasa_cli(*args: str, timeout: float = 900) -> subprocess.CompletedProcess:
@@ -50,9 +54,12 @@ class RunningAssistant:
     token: str
     database: Path
 
-    def say(self, sender: str, message: str) -> List[dict]:
+    def say(self, sender: str, message: str, metadata: Optional[dict] = None) -> List[dict]:
         """Sends one message through the REST channel and returns the bot's messages."""
-        return post_json(f"{self.url}/webhooks/rest/webhook", {"sender": sender, "message": message})
+        body = {"sender": sender, "message": message}
+        if metadata is not None:
+            body["metadata"] = metadata
+        return post_json(f"{self.url}/webhooks/rest/webhook", body)
 
 
 def post_json(url: str, payload: object) -> List[dict]:
@@ -63,6 +70,39 @@ def post_json(url: str, payload: object) -> List[dict]:
         return json.loads(response.read())
 
 
+def write_endpoints(workdir: Path, action_port: int) -> Path:
+    """An endpoints file like the shipped one, with its own tracker database and action port."""
+    endpoints = workdir / "endpoints.yml"
+    endpoints.write_text(
+        f"action_endpoint:\n  url: http://127.0.0.1:{action_port}/webhook\n"
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n"
+    )
+    return endpoints
+
+
+@pytest.fixture(scope="session")
+def assistant_without_actions(model: Path, tmp_path_factory) -> Iterator[RunningAssistant]:
+    """Only the Rasa server: its action endpoint points at a port where nothing listens."""
+    workdir = tmp_path_factory.mktemp("no-actions")
+    config = AssistantConfig(
+        model=model, endpoints=write_endpoints(workdir, DEAD_ACTION_PORT),
+        rasa_port=NO_ACTIONS_RASA_PORT, auth_token="unused-" + os.urandom(8).hex(),
+        log_dir=workdir,
+    )
+    server = rasa_server(config)
+    server.start(dict(os.environ, RASA_TELEMETRY_ENABLED="false"), workdir)
+    deadline = time.monotonic() + 300
+    while not server.is_ready():
+        if server.exited() is not None or time.monotonic() > deadline:
+            server.stop(5)
+            pytest.fail((workdir / "rasa-server.log").read_text()[-3000:])
+        time.sleep(1)
+    assert not port_open(DEAD_ACTION_PORT)
+    yield RunningAssistant(f"http://127.0.0.1:{NO_ACTIONS_RASA_PORT}", config.auth_token,
+                           workdir / "tracker.db")
+    server.stop(20)
+
+
 @pytest.fixture(scope="session")
 def assistant(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssistant]:
     """Starts `python -m bot run` (action server + Rasa server) and stops it with Ctrl-C (SIGINT).
@@ -71,11 +111,7 @@ def assistant(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     """
     workdir = tmp_path_factory.mktemp("assistant")
     database = workdir / "tracker.db"
-    endpoints = workdir / "endpoints.yml"
-    endpoints.write_text(
-        f"action_endpoint:\n  url: http://127.0.0.1:{ACTION_PORT}/webhook\n"
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {database}\n"
-    )
+    endpoints = write_endpoints(workdir, ACTION_PORT)
     token = "test-token-" + os.urandom(8).hex()
     log = open(workdir / "assistant.log", "wb")
     process = subprocess.Popen(

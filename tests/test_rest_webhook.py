@@ -106,3 +106,52 @@ def test_http_api_requires_the_token(assistant):
     assert refused.value.code == 401
     with urllib.request.urlopen(f"{assistant.url}/status?token={assistant.token}", timeout=10) as ok:
         assert ok.status == 200
+
+
+def referral_payload(replies) -> dict:
+    payloads = [reply["custom"] for reply in replies if reply.get("custom", {}).get("type") == "helpline_referral"]
+    assert len(payloads) == 1, replies
+    return payloads[0]
+
+
+def test_rwanda_sextortion_gets_the_rwandan_helpline_and_image_removal(assistant):
+    replies = assistant.say(
+        new_sender(), "im in rwanda and someone says theyll share my photos if i dont send money"
+    )
+    payload = referral_payload(replies)
+    assert payload["country"] == "RW" and payload["reason"] == "sextortion"
+    phones = [service["phone"] for service in payload["services"]]
+    assert "116" in phones
+    assert any(service["kind"] == "image_removal" for service in payload["services"])
+    assert "116" in texts(replies)
+    assert set(payload["services"][0]) == {
+        "name", "kind", "phone", "sms", "chat_url", "whatsapp", "website", "hours"}
+
+
+def test_country_from_widget_metadata_gives_local_helplines(assistant):
+    payload = referral_payload(
+        assistant.say(new_sender(), "i want to kill myself", metadata={"country": "GB"})
+    )
+    assert payload["country"] == "GB" and payload["reason"] == "self_harm"
+
+
+def test_unknown_country_gets_universal_referral_first_then_the_question(assistant):
+    sender = new_sender()
+    replies = assistant.say(sender, "my stepdad hits me and i am scared to go home")
+    said = texts(replies)
+    assert said.index(UNIVERSAL_REFERRAL) < said.index("which country you are in")
+    assert referral_payload(replies)["country"] is None
+    later = referral_payload(assistant.say(sender, "i live in kenya"))
+    assert later["country"] == "KE" and later["reason"] == "abuse"
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["someone is threatening to post my pics unless i pay", "i want to end my life",
+     "a man online wants me to meet him and keep it secret"],
+)
+def test_crisis_with_the_action_server_down_still_gets_a_referral(assistant_without_actions, message):
+    said = texts(assistant_without_actions.say(new_sender(), message))
+    assert "not your fault" in said
+    assert UNIVERSAL_REFERRAL in said
+    assert "emergency number" in said

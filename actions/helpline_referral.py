@@ -1,0 +1,86 @@
+"""Helpline referral: the services for the person's country and reason, as text and as a payload.
+
+The crisis rules send the universal referral from the domain first, so this action only adds
+local detail; if it fails or the action server is down, the person already has a referral.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.helplines.country import country_from_metadata, country_from_text
+from bot.helplines.directory import HelplineDirectory
+
+DIRECTORY = HelplineDirectory.load()
+CRISIS_PREFIX = "crisis_"
+SAFETY_SLOT = "safety_flag"
+
+
+def person_country(tracker: Tracker) -> Optional[str]:
+    """What they said first, then what the channel tells us."""
+    said = next(tracker.get_latest_entity_values("country"), None) or tracker.get_slot("country")
+    return (
+        country_from_text(said)
+        or tracker.get_slot("country_code")
+        or country_from_metadata(tracker.latest_message.get("metadata"))
+    )
+
+
+def referral_reason(tracker: Tracker) -> str:
+    intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+    if intent.startswith(CRISIS_PREFIX):
+        return intent[len(CRISIS_PREFIX):]
+    return tracker.get_slot(SAFETY_SLOT) or "general"
+
+
+def service_line(service: Dict[str, Any]) -> str:
+    ways = [
+        f"call {service['phone']}" if service.get("phone") else None,
+        f"text {service['sms']}" if service.get("sms") else None,
+        f"WhatsApp {service['whatsapp']}" if service.get("whatsapp") else None,
+        f"chat {service['chat_url']}" if service.get("chat_url") else None,
+        service.get("website") if not service.get("phone") else None,
+    ]
+    hours = f" ({service['hours']})" if service.get("hours") else ""
+    return f"- {service['name']}: {', '.join(w for w in ways if w)}{hours}"
+
+
+def referral_message(country: Optional[str], reason: str) -> Dict[str, Any]:
+    """The `helpline_referral` payload every channel renders (see README)."""
+    return {
+        "type": "helpline_referral",
+        "country": country,
+        "reason": reason,
+        "services": DIRECTORY.referral_services(country, reason),
+    }
+
+
+class ActionHelplineReferral(Action):
+    """Sends the helplines for where the person is; asks the country when it is unknown."""
+
+    def name(self) -> Text:
+        return "action_helpline_referral"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        country = person_country(tracker)
+        payload = referral_message(country, referral_reason(tracker))
+        lines = [service_line(service) for service in payload["services"]]
+        if country and country in DIRECTORY.services:
+            heading = "Here is who can help where you are:"
+        elif country:
+            heading = "I don't have helplines for your country yet. These can help from anywhere:"
+        else:
+            heading = "These can help from anywhere:"
+        dispatcher.utter_message(text="\n".join([heading, *lines]))
+        dispatcher.utter_message(json_message=payload)
+        if not country:
+            dispatcher.utter_message(
+                text="If you tell me which country you are in, I can find a helpline near you."
+            )
+        return [SlotSet("country_code", country)]
+

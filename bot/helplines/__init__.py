@@ -1,0 +1,1 @@
+"""Helpline directory (data/helplines) and working out which country a person is in."""

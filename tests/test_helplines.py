@@ -1,0 +1,91 @@
+"""The helpline directory as data (schema, sources, numbers, coverage) and country resolution."""
+from __future__ import annotations
+
+import datetime
+
+import phonenumbers
+import pytest
+
+from bot.helplines.country import country_from_metadata, country_from_phone, country_from_text
+from bot.helplines.directory import DIRECTORY, HelplineDirectory, load_file
+
+FILES = sorted(DIRECTORY.glob("*.yml"))
+REQUIRED = ["TD", "GA", "RW", "PL", "RO", "PA", "EG", "GB", "IE", "US", "CA", "AU", "IN", "KE", "NG", "ZA"]
+
+
+@pytest.fixture(scope="module")
+def directory() -> HelplineDirectory:
+    return HelplineDirectory.load()
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: path.name)
+def test_every_file_matches_the_schema_with_source_and_check_date(path):
+    data = load_file(path)  # raises on a missing source, check date, or malformed field
+    for service in data["services"]:
+        assert service["source"].startswith(("https://", "http://"))
+        assert datetime.date.fromisoformat(service["checked"]) <= datetime.date.today()
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: path.name)
+def test_numbers_are_well_formed_for_their_country(path):
+    """Full numbers must be valid per libphonenumber; national short codes (112, 116 111, 1098)
+    are 2-6 digits (17 in France) and not all listed in its metadata, so their form is checked instead."""
+    data = load_file(path)
+    for service in data["services"]:
+        for field in ("phone", "sms", "whatsapp"):
+            number = service.get(field)
+            if not number:
+                continue
+            digits = "".join(ch for ch in number if ch.isdigit())
+            if len(digits) <= 6 and not number.startswith("+"):
+                assert 2 <= len(digits) <= 6, (service["name"], number)
+                continue
+            parsed = phonenumbers.parse(number, data["country"])
+            assert phonenumbers.is_valid_number(parsed), (service["name"], field, number)
+
+
+def test_covers_at_least_fifty_countries_including_the_required_ones(directory):
+    countries = directory.countries()
+    print(f"{len(countries)} countries: {' '.join(countries)}")
+    assert len(countries) >= 50
+    assert set(REQUIRED) <= set(countries)
+
+
+def test_global_services_include_image_removal_and_the_helpline_directory(directory):
+    kinds = {service["kind"] for service in directory.services[None]}
+    assert {"image_removal", "child_helpline", "abuse_reporting_hotline"} <= kinds
+
+
+def test_sextortion_referral_in_rwanda_has_the_child_helpline_and_image_removal(directory):
+    services = directory.referral_services("RW", "sextortion")
+    assert services[0]["phone"] == "116"
+    assert any("takeitdown.ncmec.org" in (s["website"] or "") for s in services)
+
+
+def test_unknown_country_still_gets_a_referral(directory):
+    for reason in ("self_harm", "abuse", "sextortion", "general"):
+        assert directory.referral_services(None, reason)
+        assert directory.referral_services("AQ", reason)
+
+
+@pytest.mark.parametrize(
+    "text,code",
+    [("Rwanda", "RW"), ("the uk", "GB"), ("Kenia", "KE"), ("austrailia", "AU"), ("Pologne", "PL"),
+     ("Tchad", "TD"), ("Égypte", "EG"), ("USA", "US"), ("south afrika", "ZA"), ("ie", "IE"),
+     ("Deutschland", "DE"), ("banana", None), ("", None)],
+)
+def test_country_names_in_many_spellings_and_languages(text, code):
+    assert country_from_text(text) == code
+
+
+def test_country_from_whatsapp_phone_number():
+    assert country_from_phone("250788123456") == "RW"  # WhatsApp sends numbers without '+'
+    assert country_from_phone("+14155552671") == "US"
+    assert country_from_phone("12") is None
+
+
+def test_country_from_channel_metadata():
+    assert country_from_metadata({"country": "KE"}) == "KE"
+    assert country_from_metadata({"phone_number": "254712345678"}) == "KE"
+    assert country_from_metadata({"country": "nowhere"}) is None
+    assert country_from_metadata(None) is None
