@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -40,11 +41,16 @@ def _json_ready(value: Any) -> Any:
     return value
 
 
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    """Read once: the action server validates every directory file against it at start-up."""
+    return jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
+
+
 def load_file(path: Path) -> Dict[str, Any]:
     """Reads one directory file and validates it against the schema, or raises ValueError."""
     data = _json_ready(yaml.safe_load(path.read_text(encoding="utf-8")))
-    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(data))
+    errors = list(_validator().iter_errors(data))
     if errors:
         raise ValueError(f"{path.name}: " + "; ".join(error.message for error in errors))
     expected = None if path.name == GLOBAL_FILE else path.stem
