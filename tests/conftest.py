@@ -20,10 +20,12 @@ from bot.services import AssistantConfig, rasa_server
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "current.tar.gz"
 RASA = Path(sys.executable).parent / "rasa"
-RASA_PORT = 15005
-ACTION_PORT = 15055
-NO_ACTIONS_RASA_PORT = 15006
-DEAD_ACTION_PORT = 15056
+# TEST_PORT_BASE lets two checkouts run their suites side by side without sharing ports.
+PORT_BASE = int(os.environ.get("TEST_PORT_BASE", "15000"))
+RASA_PORT = PORT_BASE + 5
+ACTION_PORT = PORT_BASE + 55
+NO_ACTIONS_RASA_PORT = PORT_BASE + 6
+DEAD_ACTION_PORT = PORT_BASE + 56
 
 
 def rasa_cli(*args: str, timeout: float = 900) -> subprocess.CompletedProcess:
