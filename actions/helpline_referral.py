@@ -36,18 +36,6 @@ def referral_reason(tracker: Tracker) -> str:
     return tracker.get_slot(SAFETY_SLOT) or "general"
 
 
-def service_line(service: Dict[str, Any]) -> str:
-    ways = [
-        f"call {service['phone']}" if service.get("phone") else None,
-        f"text {service['sms']}" if service.get("sms") else None,
-        f"WhatsApp {service['whatsapp']}" if service.get("whatsapp") else None,
-        f"chat {service['chat_url']}" if service.get("chat_url") else None,
-        service.get("website") if not service.get("phone") else None,
-    ]
-    hours = f" ({service['hours']})" if service.get("hours") else ""
-    return f"- {service['name']}: {', '.join(w for w in ways if w)}{hours}"
-
-
 def referral_message(country: Optional[str], reason: str) -> Dict[str, Any]:
     """The `helpline_referral` payload every channel renders (see README)."""
     return {
@@ -69,15 +57,15 @@ class ActionHelplineReferral(Action):
     ) -> List[EventType]:
         country = person_country(tracker)
         payload = referral_message(country, referral_reason(tracker))
-        lines = [service_line(service) for service in payload["services"]]
         if country and country in DIRECTORY.services:
             heading = "Here is who can help where you are:"
         elif country:
             heading = "I don't have helplines for your country yet. These can help from anywhere:"
         else:
             heading = "These can help from anywhere:"
-        dispatcher.utter_message(text="\n".join([heading, *lines]))
-        dispatcher.utter_message(json_message=payload)
+        # One message: the heading as text and the services as the payload each channel renders
+        # (a card in the widget, text with tappable numbers in messaging apps).
+        dispatcher.utter_message(text=heading, json_message=payload)
         if not country:
             dispatcher.utter_message(
                 text="If you tell me which country you are in, I can find a helpline near you."
