@@ -65,7 +65,8 @@ def test_greeting_offers_onboarding_buttons_that_set_the_audience(assistant):
     child_answer = texts(assistant.say(new_sender(), "someone keeps sending me mean messages"))
     assert parent_answer != child_answer
     assert "1." in parent_answer  # parents get step-by-step advice
-    assert "trusted adult" in child_answer
+    assert "Guidelines for parents and educators" in parent_answer
+    assert "Guidelines for children" in child_answer
 
 
 def test_topic_question_is_answered_without_onboarding(assistant):
@@ -82,7 +83,7 @@ def test_nonsense_gets_an_honest_answer_with_topics_and_the_helpline_option(assi
     replies = assistant.say(new_sender(), "qwxz plorf 77 zzkk")
     titles = [button["title"] for reply in replies for button in reply.get("buttons", [])]
     assert "I need to talk to someone" in titles
-    assert "not sure" in texts(replies) or "not something I can help" in texts(replies)
+    assert "don't know" in texts(replies) or "not sure I understood" in texts(replies)
 
 
 def test_script_tags_are_answered_safely(assistant):

@@ -5,15 +5,11 @@ the tests); this module only reads them and picks the services that fit a referr
 """
 from __future__ import annotations
 
-import datetime
-import json
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-import jsonschema
-import yaml
+from bot.data_files import load_validated
 
 DIRECTORY = Path(__file__).resolve().parents[2] / "data" / "helplines"
 SCHEMA_FILE = DIRECTORY / "schema.json"
@@ -30,29 +26,9 @@ KINDS_FOR_REASON: Dict[str, Tuple[str, ...]] = {
 }
 
 
-def _json_ready(value: Any) -> Any:
-    """YAML turns `checked: 2026-11-29` into a date; JSON Schema validates strings."""
-    if isinstance(value, dict):
-        return {key: _json_ready(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_json_ready(item) for item in value]
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
-@lru_cache(maxsize=1)
-def _validator() -> jsonschema.Draft202012Validator:
-    """Read once: the action server validates every directory file against it at start-up."""
-    return jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
-
-
 def load_file(path: Path) -> Dict[str, Any]:
     """Reads one directory file and validates it against the schema, or raises ValueError."""
-    data = _json_ready(yaml.safe_load(path.read_text(encoding="utf-8")))
-    errors = list(_validator().iter_errors(data))
-    if errors:
-        raise ValueError(f"{path.name}: " + "; ".join(error.message for error in errors))
+    data = load_validated(path, SCHEMA_FILE)
     expected = None if path.name == GLOBAL_FILE else path.stem
     if data["country"] != expected:
         raise ValueError(f"{path.name}: country {data['country']!r} does not match the file name")

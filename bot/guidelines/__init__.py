@@ -1,0 +1,1 @@
+"""The guideline knowledge base: excerpts in our own words, chosen for who is asking."""
