@@ -18,6 +18,7 @@ when a reconnecting socket briefly sits in the room twice).
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
@@ -29,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 # Longer than any question a child types; short enough that nobody can feed the NLU a book.
 MAX_MESSAGE_CHARS = 2000
+# Session ids are ours (uuid4 hex); anything else asked for gets a fresh one.
+SESSION_ID = re.compile(r"[0-9a-f]{32}")
 
 
 class WidgetSocketIOOutput(SocketIOOutput):
@@ -80,7 +83,10 @@ class WidgetSocketIOInput(SocketIOInput):
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: Text, data: Any) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None
-            session_id = requested if isinstance(requested, str) and requested else uuid.uuid4().hex
+            if isinstance(requested, str) and SESSION_ID.fullmatch(requested):
+                session_id = requested
+            else:
+                session_id = uuid.uuid4().hex
             if self.session_persistence:
                 await sio.enter_room(sid, session_id, namespace=self.namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)

@@ -281,8 +281,15 @@
   // ---- connection: socket.io with backoff; unsent messages wait in the outbox ----
   var socket = null, ready = false;
 
+  // Time zone -> country, fetched once; the first message waits for it so the hint is there.
+  var zones = null;
+  function loadZones() {
+    fetch(base + "tz-countries.json").then(function (r) { return r.json(); })
+      .catch(function () { return {}; })
+      .then(function (map) { zones = map || {}; flush(); });
+  }
+
   function country() {
-    var zones = window.__copwZones || {};
     var zone = "";
     try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* old browser */ }
     if (zones[zone]) return zones[zone];
@@ -294,11 +301,14 @@
     return null;
   }
 
+  // Sends what waits in the outbox (messages still marked pending) once connected.
   function flush() {
+    var pending = state.messages.filter(function (m) { return m.pending; });
+    if (!pending.length) return;
     if (!ready) { setStatus(navigator.onLine === false ? T.offline : T.connecting); return; }
+    if (!zones) return;
     var metadata = { audience: "child", country: country() };
-    state.messages.forEach(function (m) {
-      if (!m.pending) return;
+    pending.forEach(function (m) {
       socket.emit("user_uttered", { message: m.payload, session_id: state.sessionId, metadata: metadata });
       m.pending = false;
     });
@@ -316,8 +326,6 @@
   function connect() {
     if (socket) return;
     if (!window.io) { whenLoaded = connect; return; }
-    fetch(base + "tz-countries.json").then(function (r) { return r.json(); })
-      .then(function (zones) { window.__copwZones = zones; }).catch(function () { /* hint only */ });
     socket = window.io(config.server, {
       transports: ["websocket"], reconnectionDelay: 1000, reconnectionDelayMax: 15000, randomizationFactor: 0.5
     });
@@ -327,8 +335,10 @@
     socket.on("session_confirm", function (sessionId) {
       state.sessionId = typeof sessionId === "string" ? sessionId : state.sessionId;
       ready = true;
+      mark("copw-connected");
       setStatus("");
-      if (state.messages.some(function (m) { return m.pending; })) flush(); else save();
+      save();
+      flush();
     });
     socket.on("bot_uttered", receive);
     socket.on("disconnect", function () { ready = false; setStatus(T.offline); });
@@ -397,9 +407,14 @@
   }, true);
 
   // ---- start: the socket.io client from our server, never a CDN ----
+  // Performance marks for scripts/widget_report.py: launcher usable, chat client loaded, connected.
+  function mark(name) { if (window.performance && performance.mark) performance.mark(name); }
+
   function start() {
     document.body.appendChild(root);
+    mark("copw-launcher-ready");
     renderAll();
+    loadZones();
     if (state.open) setOpen(true, true);
     // The panel starts below the safety bar, whose height grows with the text size.
     if (window.ResizeObserver) new ResizeObserver(function () {
@@ -407,7 +422,7 @@
     }).observe(bar);
     if (!window.io) {
       var client = el("script", { src: base + "socket.io.min.js" });
-      client.addEventListener("load", function () { if (whenLoaded) whenLoaded(); });
+      client.addEventListener("load", function () { mark("copw-client-ready"); if (whenLoaded) whenLoaded(); });
       document.head.appendChild(client);
     }
   }
