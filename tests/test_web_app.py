@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import queue
 import re
+import urllib.error
 import urllib.request
 from typing import Any, Dict, Iterator, List
 
@@ -64,9 +65,16 @@ class WidgetSocket:
         self.client.on("bot_uttered", self.replies.put)
         sessions: "queue.Queue[str]" = queue.Queue()
         self.client.on("session_confirm", sessions.put)
+        self.sessions = sessions
         self.client.connect(url, transports=["polling"])
+        self.session_id = ""
+
+    def new_session(self) -> None:
+        """A fresh conversation; what is still queued from the last one is dropped."""
         self.client.emit("session_request", {"session_id": None})
-        self.session_id = sessions.get(timeout=30)
+        self.session_id = self.sessions.get(timeout=30)
+        while not self.replies.empty():
+            self.replies.get_nowait()
 
     def say(self, message: Any) -> None:
         self.client.emit("user_uttered", message)
@@ -81,20 +89,29 @@ class WidgetSocket:
         return got
 
 
-@pytest.fixture
-def widget_socket(assistant: RunningAssistant) -> Iterator[WidgetSocket]:
+@pytest.fixture(scope="module")
+def connected_socket(assistant: RunningAssistant) -> Iterator[WidgetSocket]:
+    """One connection for the module: closing a long-polling client waits out a poll (~30 s)."""
     sock = WidgetSocket(assistant.url)
     yield sock
     sock.client.disconnect()
 
 
+@pytest.fixture
+def widget_socket(connected_socket: WidgetSocket) -> WidgetSocket:
+    connected_socket.new_session()
+    return connected_socket
+
+
 def test_malformed_messages_are_dropped_and_the_chat_goes_on(widget_socket: WidgetSocket):
     for junk in ("just a string", {"message": 42, "session_id": widget_socket.session_id},
                  {"message": "x" * 5000, "session_id": widget_socket.session_id},
-                 {"message": "hi", "session_id": widget_socket.session_id, "metadata": "{not json"}):
+                 {"message": "how do i make my instagram private",
+                  "session_id": widget_socket.session_id, "metadata": "{not json"}):
         widget_socket.say(junk)
     widget_socket.say({"message": "hello", "session_id": widget_socket.session_id,
                        "metadata": {"audience": "child"}})
+    # The first answer is to "hello": none of the malformed messages reached the assistant.
     first = widget_socket.reply()
     assert "not a person" in first["text"]
     assert re.fullmatch(r"[0-9a-f]{32}", first["id"])

@@ -50,10 +50,13 @@ def demo_page(config: WebConfig, request: Request) -> str:
 
 
 def widget_blueprint(config: WebConfig) -> Blueprint:
+    client = config.node_modules / SOCKET_IO_CLIENT
+    if not client.is_file():
+        # Without it the widget would say "Connecting..." for ever; fail at start instead.
+        raise FileNotFoundError(f"{client} is missing: run `make setup` (npm ci)")
     blueprint = Blueprint("widget")
     blueprint.static("/widget", str(HERE / "static"), name="widget_files")
-    blueprint.static("/widget/socket.io.min.js", str(config.node_modules / SOCKET_IO_CLIENT),
-                     name="socket_io_client")
+    blueprint.static("/widget/socket.io.min.js", str(client), name="socket_io_client")
 
     @blueprint.get("/")
     async def demo(request: Request) -> HTTPResponse:
