@@ -166,7 +166,7 @@ def test_offline_messages_wait_and_are_sent_when_back_online(page: Page, context
     say(page, "hello")
     wait_for_bot_text(page, "not a person")
     context.set_offline(True)
-    status = page.get_by_role("status").filter(has_text="offline")
+    status = page.get_by_role("status").filter(has_text="No connection")
     expect(status).to_be_visible()
     say(page, "how do i make my instagram private")
     expect(page.locator(".copw-user").last).to_contain_text("Waiting to send")

@@ -45,7 +45,7 @@
     ],
     typing: "The helper is typing",
     slow: "This is taking longer than usual. If you are in danger, press Get help now.",
-    offline: "You are offline. Your messages will be sent when you are back.",
+    offline: "No connection right now. Your messages will be sent when it is back.",
     connecting: "Connecting...",
     waiting: "Waiting to send",
     you: "You",
@@ -95,12 +95,10 @@
     return node;
   }
   function button(label, cls, onClick, attrs) {
-    var b = el("button", Object.assign({ type: "button", "class": cls, text: label, on: { click: onClick } }, attrs));
-    return b;
+    return el("button", Object.assign({ type: "button", "class": cls, text: label, on: { click: onClick } }, attrs));
   }
 
-  var css = el("link", { rel: "stylesheet", href: base + "widget.css" });
-  document.head.appendChild(css);
+  document.head.appendChild(el("link", { rel: "stylesheet", href: base + "widget.css" }));
 
   var helpButton = button(T.help, "copw-btn copw-help", getHelpNow);
   var exitButton = button(T.exit, "copw-btn copw-exit", quickExit, { title: T.exitHint, "aria-describedby": "copw-exit-hint" });
@@ -118,12 +116,12 @@
     el("span", { "class": "copw-typing-text", text: T.typing })
   ]);
   var replies = el("div", { "class": "copw-replies", role: "group", "aria-label": "Suggested answers" });
-  var input = el("textarea", { id: "copw-input", "class": "copw-input", rows: "1", maxlength: "2000", autocomplete: "off" });
+  var input = el("textarea", { id: "copw-input", "class": "copw-input", rows: "1", maxlength: "2000",
+    autocomplete: "off", placeholder: T.input });
   var form = el("form", { "class": "copw-composer", on: { submit: onSubmit } }, [
     el("label", { "for": "copw-input", "class": "copw-sr", text: T.input }), input,
     el("button", { type: "submit", "class": "copw-btn copw-send", text: T.send })
   ]);
-  input.setAttribute("placeholder", T.input);
   input.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
   });
@@ -242,7 +240,6 @@
     var message = { from: "user", text: text, payload: payload || text, pending: true,
       id: "u" + Date.now().toString(36) + Math.random().toString(36).slice(2, 8) };
     addMessage(message);
-    announce(T.you + ": " + text);
     flush();
   }
 
