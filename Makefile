@@ -18,7 +18,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find $(TRAIN_DATA) bot/nlu -name '
 .PHONY: help setup train run test validate lock clean
 
 help:
-	@echo "make run    set up, train if needed, start the action server (:5055) and Rasa (:5005)"
+	@echo "make run    set up, train if needed, start the action server (:5055), Rasa (:5005) and the web app (:8000)"
 	@echo "make test   set up, train if needed, run every check"
 	@echo "make setup  create $(VENV) from requirements.lock (Python 3.10)"
 	@echo "make train  train $(MODEL) when data or config changed"
@@ -33,6 +33,16 @@ $(SETUP_STAMP): requirements.lock scripts/find-python.sh bot/nlu/spacy_pipeline.
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(PY) -m bot.nlu.spacy_pipeline $(SPACY_MODEL)
 	@touch $@
+
+# --- Chat widget: Chromium and node/npm from apt (only what is missing), then the pinned npm
+# packages (socket.io client, axe-core). A stamp in node_modules re-runs it when the lock changes.
+NPM_STAMP := node_modules/.npm-ci-done
+setup run test: $(NPM_STAMP)
+$(NPM_STAMP): package.json package-lock.json scripts/install-system-packages.sh
+	scripts/install-system-packages.sh
+	npm ci --no-audit --no-fund
+	@touch $@
+# --- end chat widget
 
 train: $(MODEL)
 

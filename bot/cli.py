@@ -1,7 +1,7 @@
 """Command line of the assistant: `python -m bot run`.
 
-`run` is what `make run` calls after set-up and training: it starts both servers and keeps them
-up until Ctrl-C (or SIGTERM), then stops them cleanly.
+`run` is what `make run` calls after set-up and training: it starts the servers (actions, Rasa,
+web app) and keeps them up until Ctrl-C (or SIGTERM), then stops them cleanly.
 """
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
         endpoints=args.endpoints,
         rasa_port=args.port,
         action_port=args.action_port,
+        web_port=args.web_port,
         auth_token=auth_token(),
     )
     if not config.model.exists():
@@ -65,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
         f"  REST:    curl -s localhost:{args.port}/webhooks/rest/webhook "
         f"-d '{{\"sender\":\"me\",\"message\":\"hi\"}}'\n"
         f"  socket.io on port {args.port}; HTTP API token from {token_origin}\n"
+        f"  Chat widget demo: http://localhost:{args.web_port}/\n"
         f"Press Ctrl-C to stop.",
         flush=True,
     )
@@ -82,11 +84,13 @@ def run(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = main_parser.add_subparsers(dest="command", required=True)
-    run_parser = commands.add_parser("run", help="start the action server and the Rasa server")
+    run_parser = commands.add_parser(
+        "run", help="start the action server, the Rasa server and the web app")
     run_parser.add_argument("--model", type=Path, default=AssistantConfig.model)
     run_parser.add_argument("--endpoints", type=Path, default=AssistantConfig.endpoints)
     run_parser.add_argument("--port", type=int, default=AssistantConfig.rasa_port)
     run_parser.add_argument("--action-port", type=int, default=AssistantConfig.action_port)
+    run_parser.add_argument("--web-port", type=int, default=AssistantConfig.web_port)
     run_parser.set_defaults(handler=run)
     return main_parser
 

@@ -1,9 +1,9 @@
-"""Runs the assistant's servers (the rasa-sdk action server and the Rasa server) as one unit.
+"""Runs the assistant's servers (action server, Rasa server, our web app) as one unit.
 
 `make run` and the end-to-end tests both start the assistant through this module, so what the
 tests exercise is exactly what a user runs. The children get their own process group: Ctrl-C
-reaches only this supervisor, which then stops the Rasa server first (so no turn is left waiting
-on a vanished action server) and the action server second.
+reaches only this supervisor, which then stops them in reverse start order: the web app, the Rasa
+server (so no turn is left waiting on a vanished action server), then the action server.
 """
 from __future__ import annotations
 
@@ -74,6 +74,7 @@ class AssistantConfig:
     credentials: Path = ROOT / "credentials.yml"
     rasa_port: int = 5005
     action_port: int = 5055
+    web_port: int = 8000
     auth_token: str = ""
     log_dir: Optional[Path] = None
 
@@ -99,13 +100,24 @@ def rasa_server(config: AssistantConfig) -> Service:
     )
 
 
+def web_app(config: AssistantConfig) -> Service:
+    """Our Sanic app (bot/web/): the children's chat widget and its demo page."""
+    return Service(
+        name="web-app",
+        argv=[sys.executable, "-m", "bot.web", "--port", str(config.web_port),
+              "--rasa-port", str(config.rasa_port)],
+        ready_url=f"http://127.0.0.1:{config.web_port}/health",
+    )
+
+
 class Assistant:
-    """The action server and the Rasa server, started together and stopped together."""
+    """The action server, the Rasa server and the web app, started and stopped together."""
 
     def __init__(self, config: AssistantConfig) -> None:
         self.config = config
-        # Start order: actions first, so the Rasa server never answers a turn without them.
-        self.services = [action_server(config), rasa_server(config)]
+        # Start order: actions first, so the Rasa server never answers a turn without them; the
+        # web app last, so the widget it serves finds Rasa up.
+        self.services = [action_server(config), rasa_server(config), web_app(config)]
 
     def start(self, timeout: float = 300.0) -> None:
         """Starts every service and returns once each answers, or raises with the reason."""

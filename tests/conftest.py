@@ -24,6 +24,7 @@ RASA = Path(sys.executable).parent / "rasa"
 PORT_BASE = int(os.environ.get("TEST_PORT_BASE", "15000"))
 RASA_PORT = PORT_BASE + 5
 ACTION_PORT = PORT_BASE + 55
+WEB_PORT = PORT_BASE + 80
 NO_ACTIONS_RASA_PORT = PORT_BASE + 6
 DEAD_ACTION_PORT = PORT_BASE + 56
 
@@ -55,6 +56,7 @@ class RunningAssistant:
     url: str
     token: str
     database: Path
+    web_url: str = ""
 
     def say(self, sender: str, message: str, metadata: Optional[dict] = None) -> List[dict]:
         """Sends one message through the REST channel and returns the bot's messages."""
@@ -107,9 +109,9 @@ def assistant_without_actions(model: Path, tmp_path_factory) -> Iterator[Running
 
 @pytest.fixture(scope="session")
 def assistant(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssistant]:
-    """Starts `python -m bot run` (action server + Rasa server) and stops it with Ctrl-C (SIGINT).
+    """Starts `python -m bot run` (action server, Rasa server, web app); stops it with Ctrl-C (SIGINT).
 
-    The teardown checks what a user pressing Ctrl-C expects: a clean exit and both ports freed.
+    The teardown checks what a user pressing Ctrl-C expects: a clean exit and every port freed.
     """
     workdir = tmp_path_factory.mktemp("assistant")
     database = workdir / "tracker.db"
@@ -118,14 +120,14 @@ def assistant(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     log = open(workdir / "assistant.log", "wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "run", "--model", str(model), "--endpoints", str(endpoints),
-         "--port", str(RASA_PORT), "--action-port", str(ACTION_PORT)],
+         "--port", str(RASA_PORT), "--action-port", str(ACTION_PORT), "--web-port", str(WEB_PORT)],
         cwd=ROOT,
         env=dict(os.environ, RASA_AUTH_TOKEN=token, RASA_TELEMETRY_ENABLED="false"),
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 300
-    while not (port_open(RASA_PORT) and port_open(ACTION_PORT)):
+    while not all(port_open(port) for port in (RASA_PORT, ACTION_PORT, WEB_PORT)):
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             pytest.fail(f"the assistant did not start:\n{(workdir / 'assistant.log').read_text()}")
@@ -137,9 +139,11 @@ def assistant(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             break
         except OSError:
             time.sleep(1)
-    yield RunningAssistant(f"http://127.0.0.1:{RASA_PORT}", token, database)
+    yield RunningAssistant(f"http://127.0.0.1:{RASA_PORT}", token, database,
+                           web_url=f"http://127.0.0.1:{WEB_PORT}")
     process.send_signal(signal.SIGINT)
     exit_code = process.wait(timeout=60)
     log.close()
     assert exit_code == 0, (workdir / "assistant.log").read_text()[-3000:]
-    assert not port_open(RASA_PORT) and not port_open(ACTION_PORT), "a server outlived Ctrl-C"
+    assert not any(port_open(port) for port in (RASA_PORT, ACTION_PORT, WEB_PORT)), \
+        "a server outlived Ctrl-C"

@@ -1,0 +1,1 @@
+"""Rasa input/output channels of our own, enabled by their module path in credentials.yml."""
