@@ -1,4 +1,5 @@
-"""Shared fixtures: the trained model (made once by `make train`) and the running assistant."""
+"""Shared fixtures: the trained model (made once by `make train`), the running assistant and the
+fake WhatsApp and Telegram APIs its messaging channels talk to."""
 from __future__ import annotations
 
 import json
@@ -8,14 +9,16 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
 from bot.services import AssistantConfig, rasa_server
+from tests.fake_messaging_apis import FakeTelegram, FakeWhatsApp
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "current.tar.gz"
@@ -49,6 +52,40 @@ def port_open(port: int) -> bool:
 
 
 @dataclass
+class MessagingApis:
+    """The fake WhatsApp and Telegram APIs, and the secrets the assistant's channels share with
+    the (fake) platforms."""
+
+    whatsapp: FakeWhatsApp
+    telegram: FakeTelegram
+    whatsapp_app_secret: str = "test-app-secret"
+    whatsapp_verify_token: str = "test-verify-token"
+    telegram_webhook_secret: str = "test-telegram-secret"
+
+    def env(self) -> Dict[str, str]:
+        """The variables that turn both channels on, pointed at the fakes (README lists them)."""
+        return {
+            "WHATSAPP_ACCESS_TOKEN": self.whatsapp.access_token,
+            "WHATSAPP_APP_SECRET": self.whatsapp_app_secret,
+            "WHATSAPP_VERIFY_TOKEN": self.whatsapp_verify_token,
+            "WHATSAPP_PHONE_NUMBER_ID": self.whatsapp.phone_number_id,
+            "WHATSAPP_API_BASE_URL": self.whatsapp.url,
+            "WHATSAPP_API_VERSION": self.whatsapp.version,
+            "TELEGRAM_BOT_TOKEN": self.telegram.bot_token,
+            "TELEGRAM_WEBHOOK_SECRET": self.telegram_webhook_secret,
+            "TELEGRAM_API_BASE_URL": self.telegram.url,
+        }
+
+
+@pytest.fixture(scope="session")
+def messaging_apis() -> Iterator[MessagingApis]:
+    apis = MessagingApis(FakeWhatsApp().start(), FakeTelegram().start())
+    yield apis
+    apis.whatsapp.stop()
+    apis.telegram.stop()
+
+
+@dataclass
 class RunningAssistant:
     """The assistant as `make run` starts it, on test ports, with its own tracker database."""
 
@@ -70,6 +107,18 @@ def post_json(url: str, payload: object) -> List[dict]:
     )
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read())
+
+
+def post_raw(url: str, body: bytes, headers: Dict[str, str]) -> Tuple[int, str]:
+    """POSTs bytes as they are (a webhook may be malformed on purpose); returns status and body."""
+    request = urllib.request.Request(
+        url, data=body, headers={"Content-Type": "application/json", **headers}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
 
 
 def write_endpoints(workdir: Path, action_port: int) -> Path:
@@ -106,8 +155,12 @@ def assistant_without_actions(model: Path, tmp_path_factory) -> Iterator[Running
 
 
 @pytest.fixture(scope="session")
-def assistant(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssistant]:
+def assistant(model: Path, tmp_path_factory: pytest.TempPathFactory,
+              messaging_apis: MessagingApis) -> Iterator[RunningAssistant]:
     """Starts `python -m bot run` (action server + Rasa server) and stops it with Ctrl-C (SIGINT).
+
+    The WhatsApp and Telegram channels are on, talking to the fake APIs, so one Rasa server serves
+    every end-to-end test (each start costs over a minute and a gigabyte).
 
     The teardown checks what a user pressing Ctrl-C expects: a clean exit and both ports freed.
     """
@@ -120,7 +173,8 @@ def assistant(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         [sys.executable, "-m", "bot", "run", "--model", str(model), "--endpoints", str(endpoints),
          "--port", str(RASA_PORT), "--action-port", str(ACTION_PORT)],
         cwd=ROOT,
-        env=dict(os.environ, RASA_AUTH_TOKEN=token, RASA_TELEMETRY_ENABLED="false"),
+        env=dict(os.environ, RASA_AUTH_TOKEN=token, RASA_TELEMETRY_ENABLED="false",
+                 **messaging_apis.env()),
         stdout=log,
         stderr=subprocess.STDOUT,
     )
