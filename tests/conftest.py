@@ -18,7 +18,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 import pytest
 
 from bot.services import AssistantConfig, rasa_server
-from tests.fake_messaging_apis import FakeTelegram, FakeWhatsApp
+from tests.fake_messaging_apis import MessagingApis
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "current.tar.gz"
@@ -51,38 +51,11 @@ def port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-@dataclass
-class MessagingApis:
-    """The fake WhatsApp and Telegram APIs, and the secrets the assistant's channels share with
-    the (fake) platforms."""
-
-    whatsapp: FakeWhatsApp
-    telegram: FakeTelegram
-    whatsapp_app_secret: str = "test-app-secret"
-    whatsapp_verify_token: str = "test-verify-token"
-    telegram_webhook_secret: str = "test-telegram-secret"
-
-    def env(self) -> Dict[str, str]:
-        """The variables that turn both channels on, pointed at the fakes (README lists them)."""
-        return {
-            "WHATSAPP_ACCESS_TOKEN": self.whatsapp.access_token,
-            "WHATSAPP_APP_SECRET": self.whatsapp_app_secret,
-            "WHATSAPP_VERIFY_TOKEN": self.whatsapp_verify_token,
-            "WHATSAPP_PHONE_NUMBER_ID": self.whatsapp.phone_number_id,
-            "WHATSAPP_API_BASE_URL": self.whatsapp.url,
-            "WHATSAPP_API_VERSION": self.whatsapp.version,
-            "TELEGRAM_BOT_TOKEN": self.telegram.bot_token,
-            "TELEGRAM_WEBHOOK_SECRET": self.telegram_webhook_secret,
-            "TELEGRAM_API_BASE_URL": self.telegram.url,
-        }
-
-
 @pytest.fixture(scope="session")
 def messaging_apis() -> Iterator[MessagingApis]:
-    apis = MessagingApis(FakeWhatsApp().start(), FakeTelegram().start())
+    apis = MessagingApis.start()
     yield apis
-    apis.whatsapp.stop()
-    apis.telegram.stop()
+    apis.stop()
 
 
 @dataclass

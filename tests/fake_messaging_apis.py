@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import threading
 import time
 import uuid
@@ -76,14 +77,6 @@ class FakeApi:
 
     def received(self, predicate: Callable[[Recorded], bool]) -> List[Recorded]:
         return [recorded for recorded in self.requests if predicate(recorded)]
-
-    def wait_for(self, predicate: Callable[[Recorded], bool], count: int = 1,
-                 timeout: float = 10) -> List[Recorded]:
-        """Requests matching `predicate` once there are `count` of them (or at the timeout)."""
-        deadline = time.monotonic() + timeout
-        while len(self.received(predicate)) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return self.received(predicate)
 
 
 def graph_error(message: str, code: int, status: int = 400) -> web.Response:
@@ -216,7 +209,64 @@ class FakeTelegram(FakeApi):
                 return "BUTTON_DATA_INVALID"
         return None
 
-    def sent_to(self, chat_id: int, method: str = "sendMessage") -> List[Dict[str, Any]]:
+    def sent_to(self, chat_id: int) -> List[Dict[str, Any]]:
+        """Messages the API accepted for one chat, in order."""
         return [r.body for r in self.received(
-            lambda r: r.status == 200 and r.path.endswith("/" + method)
+            lambda r: r.status == 200 and r.path.endswith("/sendMessage")
             and isinstance(r.body, dict) and str(r.body.get("chat_id")) == str(chat_id))]
+
+
+@dataclass
+class MessagingApis:
+    """The fake WhatsApp and Telegram APIs, and the secrets the assistant's channels share with
+    the (fake) platforms."""
+
+    whatsapp: FakeWhatsApp
+    telegram: FakeTelegram
+    whatsapp_app_secret: str = "test-app-secret"
+    whatsapp_verify_token: str = "test-verify-token"
+    telegram_webhook_secret: str = "test-telegram-secret"
+
+    def env(self) -> Dict[str, str]:
+        """The variables that turn both channels on, pointed at the fakes (README lists them)."""
+        return {
+            "WHATSAPP_ACCESS_TOKEN": self.whatsapp.access_token,
+            "WHATSAPP_APP_SECRET": self.whatsapp_app_secret,
+            "WHATSAPP_VERIFY_TOKEN": self.whatsapp_verify_token,
+            "WHATSAPP_PHONE_NUMBER_ID": self.whatsapp.phone_number_id,
+            "WHATSAPP_API_BASE_URL": self.whatsapp.url,
+            "WHATSAPP_API_VERSION": self.whatsapp.version,
+            "TELEGRAM_BOT_TOKEN": self.telegram.bot_token,
+            "TELEGRAM_WEBHOOK_SECRET": self.telegram_webhook_secret,
+            "TELEGRAM_API_BASE_URL": self.telegram.url,
+        }
+
+    @classmethod
+    def start(cls) -> "MessagingApis":
+        return cls(FakeWhatsApp().start(), FakeTelegram().start())
+
+    def stop(self) -> None:
+        self.whatsapp.stop()
+        self.telegram.stop()
+
+
+def main() -> None:
+    """`python -m tests.fake_messaging_apis`: both fakes for trying the channels by hand; prints
+    the variables to give `make run` and then every request the fakes receive."""
+    apis = MessagingApis.start()
+    print("\n".join(f"export {name}={value}" for name, value in apis.env().items()), flush=True)
+    shown = {"whatsapp": 0, "telegram": 0}
+    try:
+        while True:
+            for name, api in (("whatsapp", apis.whatsapp), ("telegram", apis.telegram)):
+                for request in api.requests[shown[name]:]:
+                    print(f"{name} {request.status} {request.path}\n"
+                          f"{json.dumps(request.body, indent=1, ensure_ascii=False)}", flush=True)
+                shown[name] = len(api.requests)
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        apis.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -174,6 +174,14 @@ def test_status_callbacks_are_ignored_and_a_photo_gets_a_polite_answer(assistant
         "options."]
 
 
+def test_channels_stay_off_when_their_variables_are_unset(assistant_without_actions):
+    """`make run` with no WHATSAPP_* or TELEGRAM_* variables: Rasa starts, the webhooks do not
+    exist (and the REST channel still answers, as test_rest_webhook checks)."""
+    for channel in ("whatsapp", "telegram"):
+        url = f"{assistant_without_actions.url}/webhooks/{channel}/webhook"
+        assert post_raw(url, b"{}", {})[0] == 404
+
+
 # --- shaping and checks, without a server ------------------------------------------------------
 
 def buttons(count: int) -> List[Dict[str, str]]:

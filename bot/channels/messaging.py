@@ -7,12 +7,15 @@ from __future__ import annotations
 import json
 import logging
 import os
-from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Sequence, Text
+from typing import Any, Awaitable, Callable, ClassVar, Dict, Mapping, Optional, Sequence, Text
 
 import aiohttp
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
-from sanic import Blueprint
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
+from bot.channels.recent import RecentIds
 from bot.helplines.rendering import referral_text
 
 logger = logging.getLogger(__name__)
@@ -71,18 +74,38 @@ def dicts(container: Any, key: str) -> list:
 
 
 class MessagingInput(InputChannel):
-    """An input channel that is off (no routes) when its settings are missing."""
+    """An input channel configured from the environment: off (no routes) when its settings are
+    missing; when on, it answers each platform delivery id once."""
 
-    def __init__(self, settings: Optional[Dict[str, str]]) -> None:
+    # Set by each channel: the settings class (with `from_env()`) and the output class.
+    settings_type: ClassVar[Any]
+    output_type: ClassVar[Callable[[Any], "MessagingOutput"]]
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "MessagingInput":
+        return cls(cls.settings_type.from_env())
+
+    def __init__(self, settings: Any) -> None:
         self.settings = settings
+        self.recent = RecentIds()
+
+    def get_output_channel(self) -> Optional["MessagingOutput"]:
+        return self.output_type(self.settings) if self.settings is not None else None
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         blueprint = Blueprint(f"{self.name()}_webhook", __name__)
-        if self.settings is not None:
-            self.add_routes(blueprint, on_new_message)
+        if self.settings is None:
+            return blueprint
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        self.add_routes(blueprint, on_new_message)
         return blueprint
 
     def add_routes(self, blueprint: Blueprint, on_new_message: OnNewMessage) -> None:
+        """The channel's webhook routes, added only when the channel is on."""
         raise NotImplementedError
 
     async def deliver(

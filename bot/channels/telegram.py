@@ -28,7 +28,6 @@ from bot.channels.messaging import (
     BUTTONS_BODY, ChannelDeliveryError, MessagingInput, MessagingOutput, OnNewMessage,
     json_object, settings_from_env,
 )
-from bot.channels.recent import RecentIds
 
 logger = logging.getLogger(__name__)
 
@@ -152,29 +151,15 @@ class TelegramOutput(MessagingOutput):
 class TelegramInput(MessagingInput):
     """The webhook Telegram calls; off (no routes) unless the TELEGRAM_* variables are set."""
 
-    settings: Optional[TelegramSettings]
+    settings_type = TelegramSettings
+    output_type = TelegramOutput
 
     @classmethod
     def name(cls) -> Text:
         return "telegram"
 
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "TelegramInput":
-        return cls(TelegramSettings.from_env())
-
-    def __init__(self, settings: Optional[TelegramSettings]) -> None:
-        super().__init__(settings)
-        self.recent = RecentIds()
-
-    def get_output_channel(self) -> Optional[TelegramOutput]:
-        return TelegramOutput(self.settings) if self.settings else None
-
     def add_routes(self, blueprint: Blueprint, on_new_message: OnNewMessage) -> None:
         settings = self.settings
-
-        @blueprint.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
 
         @blueprint.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
@@ -190,7 +175,7 @@ class TelegramInput(MessagingInput):
             incoming = incoming_update(update)
             if incoming is None:
                 return response.json({"status": "ok"})
-            output = TelegramOutput(settings)
+            output = self.get_output_channel()
             if incoming.callback_query_id:
                 await self.answer_callback(output, incoming.callback_query_id)
             if incoming.text is None:

@@ -26,7 +26,6 @@ from bot.channels.buttons import chunks, reply_id, shorten
 from bot.channels.messaging import (
     BUTTONS_BODY, MessagingInput, MessagingOutput, OnNewMessage, dicts, json_object, settings_from_env,
 )
-from bot.channels.recent import RecentIds
 
 logger = logging.getLogger(__name__)
 
@@ -197,29 +196,15 @@ class WhatsAppOutput(MessagingOutput):
 class WhatsAppInput(MessagingInput):
     """The webhook Meta calls; off (no routes) unless the WHATSAPP_* variables are set."""
 
-    settings: Optional[WhatsAppSettings]
+    settings_type = WhatsAppSettings
+    output_type = WhatsAppOutput
 
     @classmethod
     def name(cls) -> Text:
         return "whatsapp"
 
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WhatsAppInput":
-        return cls(WhatsAppSettings.from_env())
-
-    def __init__(self, settings: Optional[WhatsAppSettings]) -> None:
-        super().__init__(settings)
-        self.recent = RecentIds()
-
-    def get_output_channel(self) -> Optional[WhatsAppOutput]:
-        return WhatsAppOutput(self.settings) if self.settings else None
-
     def add_routes(self, blueprint: Blueprint, on_new_message: OnNewMessage) -> None:
         settings = self.settings
-
-        @blueprint.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
 
         @blueprint.route("/webhook", methods=["GET"])
         async def verify(request: Request) -> HTTPResponse:
@@ -238,7 +223,7 @@ class WhatsAppInput(MessagingInput):
             update = json_object(request.body)
             if update is None:
                 return response.json({"error": "body is not a JSON object"}, status=400)
-            output = WhatsAppOutput(settings)
+            output = self.get_output_channel()
             for message in incoming_messages(update):
                 if not self.recent.first_time(message.message_id):
                     logger.info("WhatsApp: repeated delivery of a message ignored")
