@@ -91,11 +91,14 @@ def test_start_greets_with_an_inline_keyboard_whose_taps_come_back_as_payloads(
 def test_crisis_gets_helplines_for_the_region_of_the_language_tag(
         assistant, messaging_apis, language_code, heading, local_service):
     chat = new_chat()
-    said = shown_text(say(assistant, messaging_apis, chat,
-                          message_update(chat, SEXTORTION, language_code)))
+    replies = say(assistant, messaging_apis, chat, message_update(chat, SEXTORTION, language_code))
+    said = shown_text(replies)
     assert "childhelplineinternational.org" in said
     assert heading in said and local_service in said
     assert "helpline_referral" not in said
+    assert replies[-1]["text"] == "Are you safe right now?"
+    assert replies[-1]["reply_markup"]["inline_keyboard"] == [
+        [{"text": "Yes", "callback_data": "/affirm"}], [{"text": "No", "callback_data": "/deny"}]]
 
 
 def test_wrong_or_missing_secret_is_refused_and_nothing_is_sent(assistant, messaging_apis):

@@ -130,12 +130,17 @@ def test_a_tapped_list_row_is_answered(assistant, messaging_apis):
 def test_crisis_gets_the_helplines_of_the_senders_country_as_text(assistant, messaging_apis,
                                                                   prefix, local_service):
     sender = new_number(prefix)
-    said = shown_text(say(assistant, messaging_apis, sender, text_message(sender, SEXTORTION)))
+    replies = say(assistant, messaging_apis, sender, text_message(sender, SEXTORTION))
+    said = shown_text(replies)
     assert "childhelplineinternational.org" in said
     assert "Here is who can help where you are:" in said
     assert local_service in said
     assert "takeitdown.ncmec.org" in said
     assert "helpline_referral" not in said and "{" not in said
+    safe_now = replies[-1]["interactive"]
+    assert safe_now["body"]["text"] == "Are you safe right now?"
+    assert [(b["reply"]["id"], b["reply"]["title"]) for b in safe_now["action"]["buttons"]] == [
+        ("/affirm", "Yes"), ("/deny", "No")]
 
 
 def test_forged_or_missing_signature_is_refused_and_nothing_is_sent(assistant, messaging_apis):

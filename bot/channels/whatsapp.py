@@ -46,6 +46,7 @@ ROW_TITLE_LIMIT = 24
 ROW_DESCRIPTION_LIMIT = 72
 ROW_ID_BYTES = 200
 LIST_BUTTON_LABEL = "Choose"
+LIST_SECTION_TITLE = "Options"
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,8 @@ def list_message(body: str, buttons: List[Dict[str, Any]]) -> Dict[str, Any]:
         "type": "list",
         "body": {"text": body},
         "action": {"button": LIST_BUTTON_LABEL,
-                   "sections": [{"rows": [list_row(b) for b in buttons[:MAX_LIST_ROWS]]}]},
+                   "sections": [{"title": LIST_SECTION_TITLE,
+                                 "rows": [list_row(b) for b in buttons[:MAX_LIST_ROWS]]}]},
     }
 
 
