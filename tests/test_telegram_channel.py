@@ -123,6 +123,18 @@ def test_malformed_updates_are_a_400(assistant, messaging_apis, raw):
     assert post_update(assistant, messaging_apis, None, raw=raw)[0] == 400
 
 
+@pytest.mark.parametrize("update", [
+    {"update_id": 1_000_001, "message": "hi"},
+    {"update_id": 1_000_002, "message": {"chat": {"id": "not-a-number"}, "text": "hi"}},
+    {"update_id": 1_000_003, "callback_query": {"id": 5, "from": "x", "data": "/affirm"}},
+    {"update_id": 1_000_004, "edited_message": {"chat": {"id": 1}, "text": "changed"}},
+])
+def test_updates_of_other_shapes_are_acknowledged_and_ignored(assistant, messaging_apis, update):
+    before = len(messaging_apis.telegram.requests)
+    assert post_update(assistant, messaging_apis, update)[0] == 200
+    assert len(messaging_apis.telegram.requests) == before
+
+
 def test_a_photo_gets_a_polite_answer(assistant, messaging_apis):
     chat = new_chat()
     photo = message_update(chat, None, photo=[{"file_id": "AgAD", "file_unique_id": "AQAD",

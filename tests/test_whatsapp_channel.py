@@ -160,9 +160,17 @@ def test_a_retried_delivery_is_answered_once(assistant, messaging_apis):
     assert say(assistant, messaging_apis, sender, message) == []
 
 
-def test_malformed_json_is_a_400(assistant, messaging_apis):
+def test_malformed_json_is_a_400_and_odd_shapes_do_not_crash(assistant, messaging_apis):
     status, body = post_webhook(assistant, messaging_apis, None, raw=b'{"object": "whatsapp_b')
     assert status == 400 and "JSON" in body
+    assert post_webhook(assistant, messaging_apis, None, raw=b"\xff\xfe")[0] == 400
+    sender = new_number()
+    odd = {"from": sender, "id": f"wamid.{uuid.uuid4().hex}", "type": "text", "text": "not an object"}
+    assert post_webhook(assistant, messaging_apis, [])[0] == 400
+    for shape in ({"entry": "x"}, {"entry": [{"changes": [{"value": [1, 2]}]}]}):
+        assert post_webhook(assistant, messaging_apis, shape)[0] == 200
+    assert [m["text"]["body"][:40] for m in say(assistant, messaging_apis, sender, odd)] == [
+        "Sorry, I can only read text messages. Pl"]
 
 
 def test_status_callbacks_are_ignored_and_a_photo_gets_a_polite_answer(assistant, messaging_apis):

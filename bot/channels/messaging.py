@@ -67,6 +67,14 @@ def json_object(body: bytes) -> Optional[Dict[str, Any]]:
     return value if isinstance(value, dict) else None
 
 
+def field(container: Any, *path: str) -> Dict[str, Any]:
+    """The object at `container[path[0]][path[1]]...`, or {} where the JSON has another shape:
+    webhook bodies come from outside, and a surprise must not become a 500."""
+    for key in path:
+        container = container.get(key) if isinstance(container, dict) else None
+    return container if isinstance(container, dict) else {}
+
+
 def dicts(container: Any, key: str) -> list:
     """`container[key]` as a list of objects, skipping anything of another shape."""
     value = container.get(key) if isinstance(container, dict) else None

@@ -25,7 +25,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.buttons import chunks, reply_id
 from bot.channels.messaging import (
-    BUTTONS_BODY, ChannelDeliveryError, MessagingInput, MessagingOutput, OnNewMessage,
+    BUTTONS_BODY, ChannelDeliveryError, MessagingInput, MessagingOutput, OnNewMessage, field,
     json_object, settings_from_env,
 )
 
@@ -84,24 +84,22 @@ class Incoming:
 
 def incoming_update(update: Dict[str, Any]) -> Optional[Incoming]:
     """A new message or a button tap; None for every other kind of update (edits, joins...)."""
-    query = update.get("callback_query")
-    if isinstance(query, dict):
-        sender = query.get("from") or {}
-        chat = ((query.get("message") or {}).get("chat") or {}).get("id", sender.get("id"))
+    query = field(update, "callback_query")
+    if query:
+        sender = field(query, "from")
+        chat = field(query, "message", "chat").get("id", sender.get("id"))
         data = query.get("data")
-        if chat is None or not isinstance(query.get("id"), str):
+        if not isinstance(chat, int) or not isinstance(query.get("id"), str):
             return None
         return Incoming(str(chat), data if isinstance(data, str) and data else None,
                         sender.get("language_code"), query["id"])
-    message = update.get("message")
-    if not isinstance(message, dict):
-        return None
-    chat = (message.get("chat") or {}).get("id")
-    if chat is None:
+    message = field(update, "message")
+    chat = field(message, "chat").get("id")
+    if not isinstance(chat, int):
         return None
     text = message.get("text")
     return Incoming(str(chat), command_text(text) if isinstance(text, str) and text.strip()
-                    else None, (message.get("from") or {}).get("language_code"))
+                    else None, field(message, "from").get("language_code"))
 
 
 def inline_keyboard(buttons: List[Dict[str, Any]]) -> Dict[str, Any]:

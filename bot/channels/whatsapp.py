@@ -8,6 +8,9 @@ point them at a local fake.
 
 The sender's number (`wa_id`, digits without '+') is passed to Rasa as `phone_number` metadata on
 every message, so the helpline action can find the country.
+
+As in Rasa's own channels, the replies are sent before the webhook is answered: a turn takes far
+less than Meta waits, and a retry that comes anyway is dropped by the message-id memory.
 """
 from __future__ import annotations
 
@@ -24,7 +27,8 @@ from sanic.response import HTTPResponse
 
 from bot.channels.buttons import chunks, reply_id, shorten
 from bot.channels.messaging import (
-    BUTTONS_BODY, MessagingInput, MessagingOutput, OnNewMessage, dicts, json_object, settings_from_env,
+    BUTTONS_BODY, MessagingInput, MessagingOutput, OnNewMessage, dicts, field, json_object,
+    settings_from_env,
 )
 
 logger = logging.getLogger(__name__)
@@ -92,12 +96,12 @@ def message_text(message: Dict[str, Any]) -> Optional[str]:
     """What the person typed, or the id of the button or list row they tapped."""
     kind = message.get("type")
     if kind == "text":
-        body = (message.get("text") or {}).get("body")
+        body = field(message, "text").get("body")
     elif kind == "interactive":
-        interactive = message.get("interactive") or {}
-        body = (interactive.get(interactive.get("type")) or {}).get("id")
+        reply_type = field(message, "interactive").get("type")
+        body = field(message, "interactive", str(reply_type)).get("id")
     elif kind == "button":  # quick-reply button of a template message
-        button = message.get("button") or {}
+        button = field(message, "button")
         body = button.get("payload") or button.get("text")
     else:
         body = None
