@@ -109,12 +109,37 @@ class MessagingInput(InputChannel):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
-        self.add_routes(blueprint, on_new_message)
+        @blueprint.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            # Proof of origin first: a forged body is never parsed, let alone answered.
+            if not self.authentic(request):
+                logger.warning("%s webhook refused: missing or wrong %s", self.name(), self.proof)
+                return response.json({"error": f"invalid {self.proof}"}, status=403)
+            update = json_object(request.body)
+            if update is None or not self.well_formed(update):
+                return response.json({"error": "body is not a JSON webhook update"}, status=400)
+            await self.handle(update, on_new_message)
+            return response.json({"status": "ok"})
+
+        self.add_routes(blueprint)
         return blueprint
 
-    def add_routes(self, blueprint: Blueprint, on_new_message: OnNewMessage) -> None:
-        """The channel's webhook routes, added only when the channel is on."""
+    # What proves a POST comes from the platform, as named in the 403 answer and the log.
+    proof: ClassVar[str]
+
+    def authentic(self, request: Request) -> bool:
         raise NotImplementedError
+
+    def well_formed(self, update: Dict[str, Any]) -> bool:
+        """Whether a JSON object is an update at all (400 otherwise)."""
+        return True
+
+    async def handle(self, update: Dict[str, Any], on_new_message: OnNewMessage) -> None:
+        """Answers the messages of an authentic, well-formed update."""
+        raise NotImplementedError
+
+    def add_routes(self, blueprint: Blueprint) -> None:
+        """Routes a channel needs besides the webhook POST."""
 
     async def deliver(
         self, on_new_message: OnNewMessage, text: str, output: OutputChannel, sender: str,
@@ -141,6 +166,9 @@ class MessagingInput(InputChannel):
 
 class MessagingOutput(OutputChannel):
     """Sends to a platform's HTTP API; renders the helpline referral payload as readable text."""
+
+    def __init__(self, settings: Any) -> None:
+        self.settings = settings
 
     async def post(self, url: str, payload: Dict[str, Any],
                    headers: Optional[Dict[str, str]] = None) -> Dict[str, Any]:

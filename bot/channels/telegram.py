@@ -19,9 +19,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Text
 
-from sanic import Blueprint, response
 from sanic.request import Request
-from sanic.response import HTTPResponse
 
 from bot.channels.buttons import chunks, reply_id
 from bot.channels.messaging import (
@@ -117,9 +115,6 @@ class TelegramOutput(MessagingOutput):
     def name(cls) -> Text:
         return "telegram"
 
-    def __init__(self, settings: TelegramSettings) -> None:
-        self.settings = settings
-
     async def _call(self, method: str, payload: Dict[str, Any]) -> Dict[str, Any]:
         reply = await self.post(self.settings.method_url(method), payload)
         if not reply.get("ok"):
@@ -151,39 +146,34 @@ class TelegramInput(MessagingInput):
 
     settings_type = TelegramSettings
     output_type = TelegramOutput
+    proof = "secret token"
 
     @classmethod
     def name(cls) -> Text:
         return "telegram"
 
-    def add_routes(self, blueprint: Blueprint, on_new_message: OnNewMessage) -> None:
-        settings = self.settings
+    def authentic(self, request: Request) -> bool:
+        return secret_valid(request.headers.get(SECRET_HEADER), self.settings.webhook_secret)
 
-        @blueprint.route("/webhook", methods=["POST"])
-        async def receive(request: Request) -> HTTPResponse:
-            if not secret_valid(request.headers.get(SECRET_HEADER), settings.webhook_secret):
-                logger.warning("Telegram webhook refused: missing or wrong secret token")
-                return response.json({"error": "invalid secret token"}, status=403)
-            update = json_object(request.body)
-            if update is None or not isinstance(update.get("update_id"), int):
-                return response.json({"error": "body is not a Telegram update"}, status=400)
-            if not self.recent.first_time(str(update["update_id"])):
-                logger.info("Telegram: repeated delivery of an update ignored")
-                return response.json({"status": "ok"})
-            incoming = incoming_update(update)
-            if incoming is None:
-                return response.json({"status": "ok"})
-            output = self.get_output_channel()
-            if incoming.callback_query_id:
-                await self.answer_callback(output, incoming.callback_query_id)
-            if incoming.text is None:
-                await self.answer_unsupported(output, incoming.chat_id)
-            else:
-                metadata = {"language_code": incoming.language_code} \
-                    if isinstance(incoming.language_code, str) else {}
-                await self.deliver(on_new_message, incoming.text, output, incoming.chat_id,
-                                   metadata)
-            return response.json({"status": "ok"})
+    def well_formed(self, update: Dict[str, Any]) -> bool:
+        return isinstance(update.get("update_id"), int)
+
+    async def handle(self, update: Dict[str, Any], on_new_message: OnNewMessage) -> None:
+        if not self.recent.first_time(str(update["update_id"])):
+            logger.info("Telegram: repeated delivery of an update ignored")
+            return
+        incoming = incoming_update(update)
+        if incoming is None:
+            return
+        output = self.get_output_channel()
+        if incoming.callback_query_id:
+            await self.answer_callback(output, incoming.callback_query_id)
+        if incoming.text is None:
+            await self.answer_unsupported(output, incoming.chat_id)
+        else:
+            metadata = {"language_code": incoming.language_code} \
+                if isinstance(incoming.language_code, str) else {}
+            await self.deliver(on_new_message, incoming.text, output, incoming.chat_id, metadata)
 
     @staticmethod
     async def answer_callback(output: TelegramOutput, callback_query_id: str) -> None:

@@ -168,9 +168,6 @@ class WhatsAppOutput(MessagingOutput):
     def name(cls) -> Text:
         return "whatsapp"
 
-    def __init__(self, settings: WhatsAppSettings) -> None:
-        self.settings = settings
-
     async def _send(self, recipient_id: Text, content: Dict[str, Any]) -> None:
         await self.post(
             self.settings.messages_url,
@@ -204,38 +201,35 @@ class WhatsAppInput(MessagingInput):
 
     settings_type = WhatsAppSettings
     output_type = WhatsAppOutput
+    proof = "signature"
 
     @classmethod
     def name(cls) -> Text:
         return "whatsapp"
 
-    def add_routes(self, blueprint: Blueprint, on_new_message: OnNewMessage) -> None:
+    def authentic(self, request: Request) -> bool:
+        return signature_valid(request.body, request.headers.get(SIGNATURE_HEADER),
+                               self.settings.app_secret)
+
+    async def handle(self, update: Dict[str, Any], on_new_message: OnNewMessage) -> None:
+        output = self.get_output_channel()
+        for message in incoming_messages(update):
+            if not self.recent.first_time(message.message_id):
+                logger.info("WhatsApp: repeated delivery of a message ignored")
+            elif message.text is None:
+                await self.answer_unsupported(output, message.sender)
+            else:
+                await self.deliver(on_new_message, message.text, output, message.sender,
+                                   {"phone_number": "+" + message.sender})
+
+    def add_routes(self, blueprint: Blueprint) -> None:
         settings = self.settings
 
         @blueprint.route("/webhook", methods=["GET"])
         async def verify(request: Request) -> HTTPResponse:
+            """Meta's one-time check that the callback URL is ours."""
             token = request.args.get("hub.verify_token") or ""
             if request.args.get("hub.mode") == "subscribe" and hmac.compare_digest(
                     token.encode(), settings.verify_token.encode()):
                 return response.text(request.args.get("hub.challenge") or "")
             return response.json({"error": "verification failed"}, status=403)
-
-        @blueprint.route("/webhook", methods=["POST"])
-        async def receive(request: Request) -> HTTPResponse:
-            if not signature_valid(request.body, request.headers.get(SIGNATURE_HEADER),
-                                   settings.app_secret):
-                logger.warning("WhatsApp webhook refused: missing or wrong signature")
-                return response.json({"error": "invalid signature"}, status=403)
-            update = json_object(request.body)
-            if update is None:
-                return response.json({"error": "body is not a JSON object"}, status=400)
-            output = self.get_output_channel()
-            for message in incoming_messages(update):
-                if not self.recent.first_time(message.message_id):
-                    logger.info("WhatsApp: repeated delivery of a message ignored")
-                elif message.text is None:
-                    await self.answer_unsupported(output, message.sender)
-                else:
-                    await self.deliver(on_new_message, message.text, output, message.sender,
-                                       {"phone_number": "+" + message.sender})
-            return response.json({"status": "ok"})
