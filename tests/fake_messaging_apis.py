@@ -128,7 +128,7 @@ def whatsapp_problem(body: Any) -> Optional[str]:
 class FakeWhatsApp(FakeApi):
     """POST /{version}/{phone_number_id}/messages, as the Cloud API answers it."""
 
-    version = "v21.0"
+    version = "v25.0"
     phone_number_id = "106540352242922"
     access_token = "fake-whatsapp-access-token"
 

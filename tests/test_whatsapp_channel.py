@@ -2,6 +2,7 @@
 local fake of the Cloud API, plus the message shaping that must fit WhatsApp's limits."""
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -14,7 +15,10 @@ from typing import Any, Dict, List, Optional
 import pytest
 
 from bot.channels.recent import RecentIds
-from bot.channels.whatsapp import WhatsAppSettings, interactive_for, signature_valid
+from bot.channels.messaging import ChannelDeliveryError
+from bot.channels.whatsapp import (
+    WhatsAppOutput, WhatsAppSettings, interactive_for, signature_valid,
+)
 from tests.conftest import MessagingApis, RunningAssistant, post_raw
 
 ROLE_PAYLOADS = ['/inform{"user_role":"child"}', '/inform{"user_role":"parent"}',
@@ -104,6 +108,14 @@ def test_greeting_gets_reply_buttons_and_a_tap_comes_back_as_the_payload(assista
                                                       "I'm a teacher"]
     request = messaging_apis.whatsapp.received(lambda r: r.body == last)[0]
     assert request.headers["Authorization"] == f"Bearer {messaging_apis.whatsapp.access_token}"
+    # What the guideline action reads to default to parent answers, and the helpline action to
+    # find the country.
+    with urllib.request.urlopen(f"{assistant.url}/conversations/{sender}/tracker"
+                                f"?token={assistant.token}") as response:
+        tracker = json.loads(response.read())
+    assert tracker["latest_input_channel"] == "whatsapp"
+    assert tracker["latest_message"]["metadata"] == {"audience": "parent",
+                                                     "phone_number": "+" + sender}
 
     ack = say(assistant, messaging_apis, sender,
               tap(sender, "button_reply", ROLE_PAYLOADS[1], "I'm a parent"))
@@ -217,6 +229,26 @@ def test_more_options_are_a_list_of_at_most_ten_rows():
                        "description": "Option number 0 with a long title"}
 
 
+def test_long_text_with_buttons_is_sent_as_two_messages_the_api_accepts(messaging_apis):
+    """Over 1024 characters cannot be an interactive body: the text goes first, then the
+    buttons under a short prompt (the fake refuses what the Cloud API refuses)."""
+    settings = WhatsAppSettings.from_env(messaging_apis.env())
+    sender = new_number()
+    text = "Talking helps. " * 100
+    asyncio.run(WhatsAppOutput(settings).send_text_with_buttons(sender, text, buttons(2)))
+    sent = messaging_apis.whatsapp.sent_to(sender)
+    assert [m["type"] for m in sent] == ["text", "interactive"]
+    assert sent[0]["text"]["body"] == text.strip()
+    assert sent[1]["interactive"]["body"]["text"] == "Choose one:"
+
+
+def test_a_refused_send_is_an_error_the_channel_can_log(messaging_apis):
+    settings = WhatsAppSettings.from_env({**messaging_apis.env(),
+                                          "WHATSAPP_ACCESS_TOKEN": "expired-token"})
+    with pytest.raises(ChannelDeliveryError, match="401"):
+        asyncio.run(WhatsAppOutput(settings).send_text_message(new_number(), "hello"))
+
+
 def test_signature_must_be_the_hmac_of_the_exact_body():
     body = b'{"object":"whatsapp_business_account"}'
     good = signature(body, "secret")
@@ -241,6 +273,6 @@ def test_repeated_ids_are_forgotten_after_the_retry_window_and_memory_is_bounded
 def test_channel_is_off_until_every_required_variable_is_set(messaging_apis):
     env = messaging_apis.env()
     assert WhatsAppSettings.from_env(env).messages_url == (
-        f"{messaging_apis.whatsapp.url}/v21.0/106540352242922/messages")
+        f"{messaging_apis.whatsapp.url}/v25.0/106540352242922/messages")
     assert WhatsAppSettings.from_env({**env, "WHATSAPP_APP_SECRET": " "}) is None
     assert WhatsAppSettings.from_env({}) is None

@@ -4,6 +4,7 @@ JSON to the platform's API and renders the helpline referral as text.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -175,11 +176,11 @@ class MessagingOutput(OutputChannel):
         try:
             async with aiohttp.ClientSession(timeout=API_TIMEOUT) as session:
                 async with session.post(url, json=payload, headers=headers) as reply:
-                    body = await reply.json(content_type=None)
                     if reply.status >= 300:
                         raise ChannelDeliveryError(f"{self.name()} API answered {reply.status}")
+                    body = await reply.json(content_type=None)
                     return body if isinstance(body, dict) else {}
-        except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
             raise ChannelDeliveryError(f"{self.name()} API unreachable: {error}") from error
 
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any],

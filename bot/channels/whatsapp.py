@@ -37,9 +37,9 @@ SIGNATURE_HEADER = "X-Hub-Signature-256"
 REQUIRED = ("WHATSAPP_ACCESS_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN",
             "WHATSAPP_PHONE_NUMBER_ID")
 OPTIONAL = {"WHATSAPP_API_BASE_URL": "https://graph.facebook.com",
-            "WHATSAPP_API_VERSION": "v21.0"}
+            "WHATSAPP_API_VERSION": "v25.0"}  # Meta supports it until July 2028
 
-# Cloud API limits (developers.facebook.com/docs/whatsapp/cloud-api/messages/interactive-...).
+# Cloud API limits, as Meta documents them for text, reply-button and list messages.
 TEXT_LIMIT = 4096
 INTERACTIVE_BODY_LIMIT = 1024
 MAX_REPLY_BUTTONS = 3
