@@ -1,4 +1,5 @@
-"""Shared fixtures: the trained model (made once by `make train`) and the running assistant."""
+"""Shared fixtures: the trained model (made once by `make train`), the running assistant and the
+fake WhatsApp and Telegram APIs its messaging channels talk to."""
 from __future__ import annotations
 
 import json
@@ -8,14 +9,16 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
 from bot.services import AssistantConfig, rasa_server
+from tests.fake_messaging_apis import MessagingApis
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "current.tar.gz"
@@ -49,6 +52,13 @@ def port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+@pytest.fixture(scope="session")
+def messaging_apis() -> Iterator[MessagingApis]:
+    apis = MessagingApis.start()
+    yield apis
+    apis.stop()
+
+
 @dataclass
 class RunningAssistant:
     """The assistant as `make run` starts it, on test ports, with its own tracker database."""
@@ -72,6 +82,18 @@ def post_json(url: str, payload: object) -> List[dict]:
     )
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read())
+
+
+def post_raw(url: str, body: bytes, headers: Dict[str, str]) -> Tuple[int, str]:
+    """POSTs bytes as they are (a webhook may be malformed on purpose); returns status and body."""
+    request = urllib.request.Request(
+        url, data=body, headers={"Content-Type": "application/json", **headers}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
 
 
 def write_endpoints(workdir: Path, action_port: int) -> Path:
@@ -108,8 +130,12 @@ def assistant_without_actions(model: Path, tmp_path_factory) -> Iterator[Running
 
 
 @pytest.fixture(scope="session")
-def assistant(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssistant]:
+def assistant(model: Path, tmp_path_factory: pytest.TempPathFactory,
+              messaging_apis: MessagingApis) -> Iterator[RunningAssistant]:
     """Starts `python -m bot run` (action server, Rasa server, web app); stops it with Ctrl-C (SIGINT).
+
+    The WhatsApp and Telegram channels are on, talking to the fake APIs, so one Rasa server serves
+    every end-to-end test (each start costs over a minute and a gigabyte).
 
     The teardown checks what a user pressing Ctrl-C expects: a clean exit and every port freed.
     """
@@ -122,7 +148,8 @@ def assistant(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         [sys.executable, "-m", "bot", "run", "--model", str(model), "--endpoints", str(endpoints),
          "--port", str(RASA_PORT), "--action-port", str(ACTION_PORT), "--web-port", str(WEB_PORT)],
         cwd=ROOT,
-        env=dict(os.environ, RASA_AUTH_TOKEN=token, RASA_TELEMETRY_ENABLED="false"),
+        env=dict(os.environ, RASA_AUTH_TOKEN=token, RASA_TELEMETRY_ENABLED="false",
+                 **messaging_apis.env()),
         stdout=log,
         stderr=subprocess.STDOUT,
     )

@@ -6,7 +6,9 @@ import datetime
 import phonenumbers
 import pytest
 
-from bot.helplines.country import country_from_metadata, country_from_phone, country_from_text
+from bot.helplines.country import (
+    country_from_language_tag, country_from_metadata, country_from_phone, country_from_text,
+)
 from bot.helplines.directory import DIRECTORY, HelplineDirectory, load_file
 
 FILES = sorted(DIRECTORY.glob("*.yml"))
@@ -89,3 +91,20 @@ def test_country_from_channel_metadata():
     assert country_from_metadata({"phone_number": "254712345678"}) == "KE"
     assert country_from_metadata({"country": "nowhere"}) is None
     assert country_from_metadata(None) is None
+
+
+@pytest.mark.parametrize(
+    "tag,code",
+    [("pt-BR", "BR"), ("en_GB", "GB"), ("de-de", "DE"), ("zh-Hans-CN", "CN"), ("en", None),
+     ("es-419", None), ("en-ZZ", None), ("", None), ("--", None)],
+)
+def test_country_from_a_language_tag_needs_a_real_region(tag, code):
+    assert country_from_language_tag(tag) == code
+
+
+def test_language_region_is_the_last_resort_in_channel_metadata():
+    assert country_from_metadata({"language_code": "pt-BR"}) == "BR"
+    assert country_from_metadata({"language_code": "en"}) is None
+    assert country_from_metadata({"language_code": "pt-BR", "phone_number": "254712345678"}) == "KE"
+    assert country_from_metadata({"language_code": "pt-BR", "country": "Rwanda"}) == "RW"
+

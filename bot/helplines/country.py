@@ -1,7 +1,8 @@
 """Works out which country a person is in, as an ISO 3166-1 alpha-2 code.
 
 Sources, most trusted first: what the person said (a `country` entity, in any common spelling
-or in several languages), the widget's `metadata.country`, a WhatsApp sender's phone number.
+or in several languages), the widget's `metadata.country`, a WhatsApp sender's phone number,
+and last the region of a Telegram user's language tag ("pt-BR"; "en" alone says nothing).
 Names come from maintained libraries (pycountry for ISO names, Babel for names in other
 languages); close misspellings ("kenia", "austrailia") are matched with difflib.
 """
@@ -15,6 +16,7 @@ from typing import Any, Dict, Mapping, Optional
 import phonenumbers
 import pycountry
 from babel import Locale
+from babel.core import parse_locale
 
 # Names people use that no ISO or CLDR list has.
 EXTRA_NAMES = {
@@ -78,8 +80,25 @@ def country_from_phone(number: Optional[str]) -> Optional[str]:
     return phonenumbers.region_code_for_number(parsed)
 
 
+def country_from_language_tag(tag: Optional[str]) -> Optional[str]:
+    """'pt-BR', 'en_GB', 'zh-Hans-CN' -> the region; 'en', 'es-419' or junk -> None.
+
+    Only a hint: a language setting follows the phone, not the person, so it is used last.
+    """
+    if not tag:
+        return None
+    try:
+        region = parse_locale(tag.replace("_", "-"), sep="-")[1]
+    except ValueError:
+        return None
+    if region and len(region) == 2 and pycountry.countries.get(alpha_2=region.upper()):
+        return region.upper()
+    return None
+
+
 def country_from_metadata(metadata: Optional[Mapping[str, Any]]) -> Optional[str]:
-    """Channel metadata: the widget's `country` hint, or a messaging sender's phone number."""
+    """Channel metadata: the widget's `country` hint, a messaging sender's phone number, or the
+    region of a messaging user's language tag."""
     if not metadata:
         return None
     hinted = metadata.get("country")
@@ -88,4 +107,6 @@ def country_from_metadata(metadata: Optional[Mapping[str, Any]]) -> Optional[str
         if code:
             return code
     phone = metadata.get("phone_number")
-    return country_from_phone(phone) if isinstance(phone, str) else None
+    code = country_from_phone(phone) if isinstance(phone, str) else None
+    language = metadata.get("language_code")
+    return code or (country_from_language_tag(language) if isinstance(language, str) else None)
