@@ -11,7 +11,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.helplines.country import country_from_metadata, country_from_text
+from bot.helplines.country import (
+    country_from_metadata, country_from_text, country_hint, country_name,
+)
 from bot.helplines.directory import HelplineDirectory
 
 DIRECTORY = HelplineDirectory.load()
@@ -56,8 +58,13 @@ class ActionHelplineReferral(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         country = person_country(tracker)
-        payload = referral_message(country, referral_reason(tracker))
-        if country and country in DIRECTORY.services:
+        # Unknown country: a language tag's region may be offered and its services shown, but
+        # the person confirms it; never a reason to hold back the referral.
+        hint = None if country else country_hint(tracker.latest_message.get("metadata"))
+        payload = referral_message(country or hint, referral_reason(tracker))
+        if hint and hint in DIRECTORY.services:
+            heading = f"If you are in {country_name(hint)}, these can help:"
+        elif country and country in DIRECTORY.services:
             heading = "Here is who can help where you are:"
         elif country:
             heading = "I don't have helplines for your country yet. These can help from anywhere:"
@@ -67,8 +74,13 @@ class ActionHelplineReferral(Action):
         # (a card in the widget, text with tappable numbers in messaging apps).
         dispatcher.utter_message(text=heading, json_message=payload)
         if not country:
-            dispatcher.utter_message(
-                text="If you tell me which country you are in, I can find a helpline near you."
-            )
+            dispatcher.utter_message(response="utter_ask_country", buttons=country_buttons(hint))
         return [SlotSet("country_code", country)]
 
+
+def country_buttons(hint: Optional[str]) -> List[Dict[str, str]]:
+    """A one-tap answer for the hinted country; any other country is typed."""
+    if not hint:
+        return []
+    name = country_name(hint)
+    return [{"title": f"I'm in {name}", "payload": f'/inform{{"country":"{name}"}}'}]

@@ -8,6 +8,7 @@ import pytest
 
 from bot.helplines.country import (
     country_from_language_tag, country_from_metadata, country_from_phone, country_from_text,
+    country_hint,
 )
 from bot.helplines.directory import DIRECTORY, HelplineDirectory, load_file
 
@@ -102,9 +103,10 @@ def test_country_from_a_language_tag_needs_a_real_region(tag, code):
     assert country_from_language_tag(tag) == code
 
 
-def test_language_region_is_the_last_resort_in_channel_metadata():
-    assert country_from_metadata({"language_code": "pt-BR"}) == "BR"
-    assert country_from_metadata({"language_code": "en"}) is None
+def test_language_region_is_only_a_hint_never_a_location():
+    assert country_from_metadata({"language_code": "pt-BR"}) is None
+    assert country_hint({"language_code": "pt-BR"}) == "BR"
+    assert country_hint({"language_code": "en"}) is None
+    assert country_hint(None) is None
     assert country_from_metadata({"language_code": "pt-BR", "phone_number": "254712345678"}) == "KE"
     assert country_from_metadata({"language_code": "pt-BR", "country": "Rwanda"}) == "RW"
-

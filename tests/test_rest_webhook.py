@@ -140,7 +140,7 @@ def test_unknown_country_gets_universal_referral_first_then_the_question(assista
     sender = new_sender()
     replies = assistant.say(sender, "my stepdad hits me and i am scared to go home")
     said = texts(replies)
-    assert said.index(UNIVERSAL_REFERRAL) < said.index("which country you are in")
+    assert said.index(UNIVERSAL_REFERRAL) < said.index("Which country are you in")
     assert referral_payload(replies)["country"] is None
     later = referral_payload(assistant.say(sender, "i live in kenya"))
     assert later["country"] == "KE" and later["reason"] == "abuse"

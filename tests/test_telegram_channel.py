@@ -85,10 +85,10 @@ def test_start_greets_with_an_inline_keyboard_whose_taps_come_back_as_payloads(
 
 
 @pytest.mark.parametrize("language_code,heading,local_service", [
-    ("pt-BR", "Here is who can help where you are:", "Disque 100"),
+    ("pt-BR", "If you are in Brazil, these can help:", "Disque 100"),
     ("en", "These can help from anywhere:", "takeitdown.ncmec.org"),
 ])
-def test_crisis_gets_helplines_for_the_region_of_the_language_tag(
+def test_crisis_gets_helplines_and_the_language_region_only_as_a_hint(
         assistant, messaging_apis, language_code, heading, local_service):
     chat = new_chat()
     replies = say(assistant, messaging_apis, chat, message_update(chat, SEXTORTION, language_code))
@@ -96,9 +96,22 @@ def test_crisis_gets_helplines_for_the_region_of_the_language_tag(
     assert "childhelplineinternational.org" in said
     assert heading in said and local_service in said
     assert "helpline_referral" not in said
+    assert "Which country are you in?" in said
     assert replies[-1]["text"] == "Are you safe right now?"
     assert replies[-1]["reply_markup"]["inline_keyboard"] == [
         [{"text": "Yes", "callback_data": "/affirm"}], [{"text": "No", "callback_data": "/deny"}]]
+
+
+def test_tapping_the_hinted_country_confirms_it(assistant, messaging_apis):
+    chat = new_chat()
+    replies = say(assistant, messaging_apis, chat, message_update(chat, SEXTORTION, "pt-BR"))
+    question = next(m for m in replies if m["text"].startswith("Which country are you in?"))
+    ((button,),) = question["reply_markup"]["inline_keyboard"]
+    assert button["text"] == "I'm in Brazil"
+    confirmed = say(assistant, messaging_apis, chat, button_tap(chat, button["callback_data"], "q-9"))
+    said = shown_text(confirmed)
+    assert "Here is who can help where you are:" in said and "Disque 100" in said
+    assert "Which country are you in?" not in said
 
 
 def test_wrong_or_missing_secret_is_refused_and_nothing_is_sent(assistant, messaging_apis):

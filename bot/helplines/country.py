@@ -97,16 +97,25 @@ def country_from_language_tag(tag: Optional[str]) -> Optional[str]:
 
 
 def country_from_metadata(metadata: Optional[Mapping[str, Any]]) -> Optional[str]:
-    """Channel metadata: the widget's `country` hint, a messaging sender's phone number, or the
-    region of a messaging user's language tag."""
+    """Where the channel says the person is: the widget's `country`, or a messaging sender's
+    phone number."""
     if not metadata:
         return None
-    hinted = metadata.get("country")
-    if isinstance(hinted, str):
-        code = country_from_text(hinted)
+    stated = metadata.get("country")
+    if isinstance(stated, str):
+        code = country_from_text(stated)
         if code:
             return code
     phone = metadata.get("phone_number")
-    code = country_from_phone(phone) if isinstance(phone, str) else None
-    language = metadata.get("language_code")
-    return code or (country_from_language_tag(language) if isinstance(language, str) else None)
+    return country_from_phone(phone) if isinstance(phone, str) else None
+
+
+def country_hint(metadata: Optional[Mapping[str, Any]]) -> Optional[str]:
+    """A guess to offer, never to act on alone: the region of a messaging user's language tag."""
+    language = (metadata or {}).get("language_code")
+    return country_from_language_tag(language) if isinstance(language, str) else None
+
+
+def country_name(code: str) -> str:
+    """The English name people know a country by ("Bolivia", not "Bolivia, Plurinational State of")."""
+    return Locale("en").territories.get(code.upper(), code.upper())
