@@ -11,12 +11,15 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from bot.guidelines.knowledge_base import KnowledgeBase
 from tests.conftest import ROOT, RunningAssistant
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 EXIT_URL = "https://www.bbc.co.uk/weather"
 REPLY_TIMEOUT_MS = 30_000
+# What a child is shown first for a privacy question (the excerpt's title line).
+PRIVACY_ANSWER_TITLE = KnowledgeBase.load().for_reader("ask_privacy", "child", None)[0].title
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian's chromium: scripts/install-system-packages.sh"
@@ -95,7 +98,7 @@ def test_question_quick_reply_and_answer(page: Page):
     expect(page.locator(".copw-user").last).to_have_text("You: I'm a young person")
     wait_for_bot_text(page, "Ask me anything")
     page.get_by_role("button", name="Privacy").click()
-    wait_for_bot_text(page, "Keep your private info private")
+    wait_for_bot_text(page, PRIVACY_ANSWER_TITLE)
     assert "/inform" not in page.locator(".copw-log").inner_text()
 
 
@@ -171,7 +174,7 @@ def test_offline_messages_wait_and_are_sent_when_back_online(page: Page, context
     say(page, "how do i make my instagram private")
     expect(page.locator(".copw-user").last).to_contain_text("Waiting to send")
     context.set_offline(False)
-    wait_for_bot_text(page, "Keep your private info private")
+    wait_for_bot_text(page, PRIVACY_ANSWER_TITLE)
     expect(status).to_be_hidden()
     expect(page.locator(".copw-pending")).to_have_count(0)
 
