@@ -8,6 +8,7 @@ so tests can assert what a person's phone would have been sent.
 from __future__ import annotations
 
 import asyncio
+from abc import ABC, abstractmethod
 import itertools
 import json
 import threading
@@ -28,7 +29,7 @@ class Recorded:
     status: int
 
 
-class FakeApi:
+class FakeApi(ABC):
     """An aiohttp app served from its own thread and event loop, recording every request."""
 
     def __init__(self) -> None:
@@ -42,8 +43,9 @@ class FakeApi:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @abstractmethod
     def routes(self, app: web.Application) -> None:
-        raise NotImplementedError
+        """Adds the platform's endpoints to the app."""
 
     def start(self) -> "FakeApi":
         self._thread.start()

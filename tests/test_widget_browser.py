@@ -21,13 +21,11 @@ REPLY_TIMEOUT_MS = 30_000
 # What a child is shown first for a privacy question (the excerpt's title line).
 PRIVACY_ANSWER_TITLE = KnowledgeBase.load().for_reader("ask_privacy", "child", None)[0].title
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium: scripts/install-system-packages.sh"
-)
-
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-system-packages.sh as root")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM))
         yield chromium

@@ -5,6 +5,7 @@ JSON to the platform's API and renders the helpline referral as text.
 from __future__ import annotations
 
 import asyncio
+from abc import ABC, abstractmethod
 import json
 import logging
 import os
@@ -82,7 +83,7 @@ def dicts(container: Any, key: str) -> list:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
-class MessagingInput(InputChannel):
+class MessagingInput(InputChannel, ABC):
     """An input channel configured from the environment: off (no routes) when its settings are
     missing; when on, it answers each platform delivery id once."""
 
@@ -128,16 +129,17 @@ class MessagingInput(InputChannel):
     # What proves a POST comes from the platform, as named in the 403 answer and the log.
     proof: ClassVar[str]
 
+    @abstractmethod
     def authentic(self, request: Request) -> bool:
-        raise NotImplementedError
+        """Whether the POST carries the platform's proof of origin (403 otherwise)."""
 
     def well_formed(self, update: Dict[str, Any]) -> bool:
         """Whether a JSON object is an update at all (400 otherwise)."""
         return True
 
+    @abstractmethod
     async def handle(self, update: Dict[str, Any], on_new_message: OnNewMessage) -> None:
         """Answers the messages of an authentic, well-formed update."""
-        raise NotImplementedError
 
     def add_routes(self, blueprint: Blueprint) -> None:
         """Routes a channel needs besides the webhook POST."""
@@ -155,7 +157,6 @@ class MessagingInput(InputChannel):
             ))
         except Exception:  # noqa: BLE001 - one bad turn must not take the webhook down
             logger.exception("%s: handling a message failed", self.name())
-
 
     async def answer_unsupported(self, output: "MessagingOutput", sender: str) -> None:
         """Tells the person we read only text (a photo or voice note is not handed to Rasa)."""
