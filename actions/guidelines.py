@@ -4,7 +4,7 @@ The knowledge base and its search index are built once, when the action server s
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -61,15 +61,18 @@ def mentioned_platform(tracker: Tracker) -> Optional[str]:
     return value.lower().replace(" ", "") if isinstance(value, str) else None
 
 
+def numbered(steps: Sequence[str]) -> List[str]:
+    return [f"{number}. {step}" for number, step in enumerate(steps, start=1)]
+
+
 def excerpt_text(excerpt: Excerpt) -> str:
-    steps = [f"{number}. {step}" for number, step in enumerate(excerpt.steps, start=1)]
-    return "\n".join([excerpt.title, excerpt.text, *steps, f"Source: {excerpt.source.citation()}"])
+    return "\n".join([excerpt.title, excerpt.text, *numbered(excerpt.steps),
+                      f"Source: {excerpt.source.citation()}"])
 
 
 def tip_text(tip: PlatformTip) -> str:
-    steps = [f"{number}. {step}" for number, step in enumerate(tip.steps, start=1)]
     note = [tip.note] if tip.note else []
-    return "\n".join([f"{tip.title}:", *steps, *note, f"Source: {tip.source}"])
+    return "\n".join([f"{tip.title}:", *numbered(tip.steps), *note, f"Source: {tip.source}"])
 
 
 class ActionServeGuideline(Action):

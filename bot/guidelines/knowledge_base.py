@@ -5,6 +5,7 @@ audience and age band is the order the assistant shows them in ("Tell me more" p
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
@@ -120,7 +121,7 @@ class KnowledgeBase:
     @classmethod
     def load(cls, directory: Path = GUIDELINES) -> "KnowledgeBase":
         excerpts = [e for path in sorted(directory.glob("*.yml")) for e in load_topic_file(path)]
-        duplicates = sorted({e.id for e in excerpts if [x.id for x in excerpts].count(e.id) > 1})
+        duplicates = sorted(i for i, n in Counter(e.id for e in excerpts).items() if n > 1)
         if duplicates:
             raise ValueError(f"excerpt ids used more than once: {', '.join(duplicates)}")
         tips = {

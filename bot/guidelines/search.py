@@ -52,6 +52,9 @@ class GuidelineSearch:
             analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2
         ).fit(documents)
         self.matrix = self._vectors(documents)
+        self.by_topic: Dict[str, List[int]] = defaultdict(list)
+        for index, excerpt in enumerate(self.excerpts):
+            self.by_topic[excerpt.topic].append(index)
 
     def _vectors(self, texts: Sequence[str]) -> csr_matrix:
         # Each half is L2-normalised; halving their dot product keeps scores between 0 and 1.
@@ -65,20 +68,17 @@ class GuidelineSearch:
         if not query.strip():
             return []
         scores = linear_kernel(self._vectors([query]), self.matrix).ravel() / 2
-        by_topic: Dict[str, List[int]] = defaultdict(list)
-        for index, excerpt in enumerate(self.excerpts):
-            by_topic[excerpt.topic].append(index)
         topic_scores = {
             topic: float(np.mean(np.sort(scores[indices])[-EXCERPTS_PER_TOPIC_SCORE:]))
-            for topic, indices in by_topic.items()
+            for topic, indices in self.by_topic.items()
         }
         ranked = sorted(topic_scores, key=topic_scores.get, reverse=True)[:limit]
         matches = []
         for topic in ranked:
             if topic_scores[topic] < min_score:
                 break
-            readable = [i for i in by_topic[topic]
-                        if audience in (None, self.excerpts[i].audience)] or by_topic[topic]
+            readable = [i for i in self.by_topic[topic]
+                        if audience in (None, self.excerpts[i].audience)] or self.by_topic[topic]
             best = max(readable, key=lambda i: scores[i])
             matches.append(Match(self.excerpts[best], topic_scores[topic]))
         return matches
