@@ -25,12 +25,13 @@ help:
 
 setup: $(SETUP_STAMP)
 
-$(SETUP_STAMP): requirements.lock scripts/find-python.sh bot/nlu/spacy_pipeline.py
+$(SETUP_STAMP): requirements.lock requirements-nodeps.txt scripts/find-python.sh bot/nlu/spacy_pipeline.py
 	@python_bin=$$(scripts/find-python.sh) || exit 1; \
 	  if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then \
 	    echo "creating $(VENV) with $$python_bin"; rm -rf $(VENV); "$$python_bin" -m venv $(VENV); fi
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade 'pip==24.0'
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-nodeps.txt
 	$(PY) -m bot.nlu.spacy_pipeline $(SPACY_MODEL)
 	@touch $@
 
@@ -46,8 +47,9 @@ $(NPM_STAMP): package.json package-lock.json scripts/install-system-packages.sh
 
 train: $(MODEL)
 
+# One training at a time per machine (2 cores): parallel checkouts wait on the same lock file.
 $(MODEL): $(SETUP_STAMP) $(TRAIN_INPUTS)
-	$(RASA) train --data $(TRAIN_DATA) --config config.yml --domain domain.yml \
+	flock /tmp/cop-assistant-train.lock $(RASA) train --data $(TRAIN_DATA) --config config.yml --domain domain.yml \
 	  --out models --fixed-model-name current
 	@touch $@
 
