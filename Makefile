@@ -15,13 +15,14 @@ MODEL       := models/current.tar.gz
 TRAIN_DATA  := data/nlu data/stories data/rules
 TRAIN_INPUTS := config.yml domain.yml $(shell find $(TRAIN_DATA) bot/nlu -name '*.yml' -o -name '*.py' 2>/dev/null)
 
-.PHONY: help setup train run test validate lock clean
+.PHONY: help setup train run test soak validate lock clean
 
 help:
 	@echo "make run    set up, train if needed, start the action server (:5055), Rasa (:5005) and the web app (:8000)"
 	@echo "make test   set up, train if needed, run every check"
 	@echo "make setup  create $(VENV) from requirements.lock (Python 3.10)"
 	@echo "make train  train $(MODEL) when data or config changed"
+	@echo "make soak   50 concurrent conversations for 2 minutes; results/soak.json"
 
 setup: $(SETUP_STAMP)
 
@@ -61,6 +62,10 @@ validate: $(SETUP_STAMP)
 
 test: $(MODEL)
 	$(PY) -m pytest
+
+# Load on localhost: 50 conversations at once for 2 minutes, then stored events against answers.
+soak: $(MODEL)
+	$(PY) scripts/soak.py --conversations 50 --seconds 120
 
 lock:
 	@python_bin=$$(scripts/find-python.sh) || exit 1; tmp=$$(mktemp -d); \

@@ -1,12 +1,17 @@
-"""Command line of the assistant: `python -m bot run`.
+"""Command line of the assistant: `python -m bot run | purge | erase`.
 
 `run` is what `make run` calls after set-up and training: it starts the servers (actions, Rasa,
-web app) and keeps them up until Ctrl-C (or SIGTERM), then stops them cleanly.
+web app, the daily purge) and keeps them up until Ctrl-C (or SIGTERM), then stops them cleanly.
+`purge` and `erase` delete stored conversations (bot/privacy/retention.py) in the database of
+DB_URL (else var/tracker.db) and print what they deleted as JSON.
 """
 from __future__ import annotations
 
 import argparse
+import json
+import logging
 import os
+import re
 import secrets
 import signal
 import sys
@@ -14,7 +19,11 @@ import threading
 from pathlib import Path
 from typing import List, Optional
 
+from bot import logs
+from bot.privacy import retention
 from bot.services import ROOT, Assistant, AssistantConfig
+
+logger = logging.getLogger(__name__)
 
 TOKEN_ENV = "RASA_AUTH_TOKEN"
 TOKEN_FILE = ROOT / "var" / "rasa-auth-token"
@@ -46,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         rasa_port=args.port,
         action_port=args.action_port,
         web_port=args.web_port,
+        web_workers=args.web_workers,
         auth_token=auth_token(),
     )
     if not config.model.exists():
@@ -81,6 +91,42 @@ def run(args: argparse.Namespace) -> int:
     return 1 if crashed else 0
 
 
+DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def duration(text: str) -> float:
+    """Seconds in "30d", "12h", "15m" or "45s" (argparse type)."""
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)([smhd])", text.strip())
+    if not match or float(match.group(1)) <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration like 30d, 12h, 15m or 45s")
+    return float(match.group(1)) * DURATION_UNITS[match.group(2)]
+
+
+def purge(args: argparse.Namespace) -> int:
+    """Deletes stored data older than --older-than (default PURGE_AFTER_DAYS, 30 days): once, or
+    with --every, now and then at that interval until stopped (the daily purge of `run`)."""
+    try:
+        older_than = args.older_than or retention.purge_after_days() * DURATION_UNITS["d"]
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    while True:
+        deleted = retention.purge(older_than)
+        print(json.dumps({"purged": deleted, "older_than_seconds": older_than}), flush=True)
+        if args.every is None or stop.wait(args.every):
+            return 0
+
+
+def erase(args: argparse.Namespace) -> int:
+    """Deletes everything stored about one sender id (a right-to-erasure request)."""
+    deleted = retention.erase(args.sender_id)
+    print(json.dumps({"erased": deleted, "sender_id": args.sender_id}), flush=True)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = main_parser.add_subparsers(dest="command", required=True)
@@ -91,10 +137,24 @@ def parser() -> argparse.ArgumentParser:
     run_parser.add_argument("--port", type=int, default=AssistantConfig.rasa_port)
     run_parser.add_argument("--action-port", type=int, default=AssistantConfig.action_port)
     run_parser.add_argument("--web-port", type=int, default=AssistantConfig.web_port)
+    run_parser.add_argument("--web-workers", type=int,
+                            default=int(os.environ.get("WEB_WORKERS", AssistantConfig.web_workers)),
+                            help="Sanic worker processes of the web app (env WEB_WORKERS)")
     run_parser.set_defaults(handler=run)
+    purge_parser = commands.add_parser(
+        "purge", help="delete conversations older than --older-than (default PURGE_AFTER_DAYS, 30)")
+    purge_parser.add_argument("--older-than", type=duration, default=None, metavar="AGE",
+                              help="e.g. 30d, 12h (default: PURGE_AFTER_DAYS days)")
+    purge_parser.add_argument("--every", type=duration, default=None, metavar="INTERVAL",
+                              help="keep running and purge again every INTERVAL (e.g. 24h)")
+    purge_parser.set_defaults(handler=purge)
+    erase_parser = commands.add_parser("erase", help="delete one person's conversation")
+    erase_parser.add_argument("sender_id", help="the conversation's sender id")
+    erase_parser.set_defaults(handler=erase)
     return main_parser
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parser().parse_args(argv)
+    logs.configure()
     return args.handler(args)

@@ -1,8 +1,8 @@
-"""Runs the assistant's servers (action server, Rasa server, our web app) as one unit.
+"""Runs the assistant's servers (action server, Rasa server, our web app, the purge loop) as one unit.
 
 `make run` and the end-to-end tests both start the assistant through this module, so what the
 tests exercise is exactly what a user runs. The children get their own process group: Ctrl-C
-reaches only this supervisor, which then stops them in reverse start order: the web app, the Rasa
+reaches only this supervisor, which then stops them in reverse start order: the purge loop, the web app, the Rasa
 server (so no turn is left waiting on a vanished action server), then the action server.
 """
 from __future__ import annotations
@@ -18,8 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from bot.logs import LOGGING_CONFIG
+from bot.storage.check import check_store_classes
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+ACTION_ENDPOINT_ENV = "ACTION_ENDPOINT_URL"
 
 
 @dataclass
@@ -28,7 +32,8 @@ class Service:
 
     name: str
     argv: List[str]
-    ready_url: str
+    # None: a worker without a port (the purge loop), ready once started.
+    ready_url: Optional[str]
     process: Optional[subprocess.Popen] = field(default=None, repr=False)
 
     def start(self, env: Dict[str, str], log_dir: Optional[Path]) -> None:
@@ -45,6 +50,8 @@ class Service:
         )
 
     def is_ready(self) -> bool:
+        if self.ready_url is None:
+            return self.exited() is None
         try:
             with urllib.request.urlopen(self.ready_url, timeout=2) as response:
                 return response.status == 200
@@ -75,15 +82,26 @@ class AssistantConfig:
     rasa_port: int = 5005
     action_port: int = 5055
     web_port: int = 8000
+    # Sanic worker processes of the web app (stateless, so any number serves the same pages).
+    web_workers: int = 1
     auth_token: str = ""
     log_dir: Optional[Path] = None
+    # The daily purge of conversations older than PURGE_AFTER_DAYS (README: "Retention").
+    purge_every: str = "24h"
+
+
+def service_environment(config: AssistantConfig) -> Dict[str, str]:
+    """The servers' environment: ours, with the defaults endpoints.yml's `${VAR}`s need."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.setdefault(ACTION_ENDPOINT_ENV, f"http://127.0.0.1:{config.action_port}/webhook")
+    return env
 
 
 def action_server(config: AssistantConfig) -> Service:
     return Service(
         name="action-server",
         argv=[str(BIN / "rasa"), "run", "actions", "--actions", "actions",
-              "--port", str(config.action_port)],
+              "--port", str(config.action_port), "--logging-config-file", str(LOGGING_CONFIG)],
         ready_url=f"http://127.0.0.1:{config.action_port}/health",
     )
 
@@ -95,7 +113,8 @@ def rasa_server(config: AssistantConfig) -> Service:
         name="rasa-server",
         argv=[str(BIN / "rasa"), "run", "--model", str(config.model),
               "--endpoints", str(config.endpoints), "--credentials", str(config.credentials),
-              "--port", str(config.rasa_port), "--enable-api", "--auth-token", config.auth_token],
+              "--port", str(config.rasa_port), "--enable-api", "--auth-token", config.auth_token,
+              "--logging-config-file", str(LOGGING_CONFIG)],
         ready_url=f"http://127.0.0.1:{config.rasa_port}/",
     )
 
@@ -105,26 +124,38 @@ def web_app(config: AssistantConfig) -> Service:
     return Service(
         name="web-app",
         argv=[sys.executable, "-m", "bot.web", "--port", str(config.web_port),
-              "--rasa-port", str(config.rasa_port)],
+              "--rasa-port", str(config.rasa_port), "--workers", str(config.web_workers)],
         ready_url=f"http://127.0.0.1:{config.web_port}/health",
     )
 
 
+def purger(config: AssistantConfig) -> Service:
+    """`python -m bot purge --every 24h`: deletes conversations past their retention period."""
+    return Service(
+        name="purger",
+        argv=[sys.executable, "-m", "bot", "purge", "--every", config.purge_every],
+        ready_url=None,
+    )
+
+
 class Assistant:
-    """The action server, the Rasa server and the web app, started and stopped together."""
+    """The action server, the Rasa server, the web app and the purge loop, started and stopped
+    together."""
 
     def __init__(self, config: AssistantConfig) -> None:
         self.config = config
         # Start order: actions first, so the Rasa server never answers a turn without them; the
         # web app last, so the widget it serves finds Rasa up.
-        self.services = [action_server(config), rasa_server(config), web_app(config)]
+        self.services = [action_server(config), rasa_server(config), web_app(config),
+                         purger(config)]
 
     def start(self, timeout: float = 300.0) -> None:
         """Starts every service and returns once each answers, or raises with the reason."""
+        check_store_classes(self.config.endpoints)
         (ROOT / "var").mkdir(exist_ok=True)
         if self.config.log_dir is not None:
             self.config.log_dir.mkdir(parents=True, exist_ok=True)
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        env = service_environment(config)
         for service in self.services:
             service.start(env, self.config.log_dir)
             self._wait_ready(service, timeout)

@@ -2,7 +2,8 @@
 # Installs, with apt-get (Debian/Ubuntu), the system programs set-up and the tests need and that
 # are missing; does nothing when all are there, so `make setup` may call it every time.
 # Why these: the browser tests drive Debian's Chromium (Playwright never downloads a browser);
-# node/npm install the widget's pinned browser dependencies (package-lock.json).
+# node/npm install the widget's pinned browser dependencies (package-lock.json); the scale-out
+# and reliability tests start their own PostgreSQL, Redis and nginx (tests/infra.py).
 set -euo pipefail
 
 # One line per Debian package: "<package> <command that shows it is installed>".
@@ -12,6 +13,9 @@ PACKAGES=(
   "chromium-driver chromedriver"
   "nodejs node"
   "npm npm"
+  "postgresql pg_ctlcluster"
+  "redis-server redis-server"
+  "nginx nginx"
 )
 
 missing=()

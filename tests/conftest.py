@@ -1,5 +1,5 @@
-"""Shared fixtures: the trained model (made once by `make train`), the running assistant and the
-fake WhatsApp and Telegram APIs its messaging channels talk to."""
+"""Shared fixtures: the trained model (made once by `make train`), the running assistant, the
+fake WhatsApp and Telegram APIs its messaging channels talk to, and PostgreSQL and Redis."""
 from __future__ import annotations
 
 import json
@@ -19,6 +19,7 @@ import pytest
 
 from bot.services import AssistantConfig, rasa_server
 from tests.fake_messaging_apis import MessagingApis
+from tests.infra import PostgresServer, RedisServer
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "current.tar.gz"
@@ -96,14 +97,14 @@ def post_raw(url: str, body: bytes, headers: Dict[str, str]) -> Tuple[int, str]:
         return error.code, error.read().decode()
 
 
-def write_endpoints(workdir: Path, action_port: int) -> Path:
-    """An endpoints file like the shipped one, with its own tracker database and action port."""
-    endpoints = workdir / "endpoints.yml"
-    endpoints.write_text(
-        f"action_endpoint:\n  url: http://127.0.0.1:{action_port}/webhook\n"
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n"
-    )
-    return endpoints
+def assistant_env(workdir: Path, action_port: int) -> Dict[str, str]:
+    """The environment the shipped endpoints.yml reads, with this session's own tracker database
+    and action port (and no Redis: one Rasa process keeps its locks in memory)."""
+    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false",
+               DB_URL=f"sqlite:///{workdir / 'tracker.db'}",
+               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook")
+    env.pop("REDIS_URL", None)
+    return env
 
 
 @pytest.fixture(scope="session")
@@ -111,12 +112,11 @@ def assistant_without_actions(model: Path, tmp_path_factory) -> Iterator[Running
     """Only the Rasa server: its action endpoint points at a port where nothing listens."""
     workdir = tmp_path_factory.mktemp("no-actions")
     config = AssistantConfig(
-        model=model, endpoints=write_endpoints(workdir, DEAD_ACTION_PORT),
-        rasa_port=NO_ACTIONS_RASA_PORT, auth_token="unused-" + os.urandom(8).hex(),
+        model=model, rasa_port=NO_ACTIONS_RASA_PORT, auth_token="unused-" + os.urandom(8).hex(),
         log_dir=workdir,
     )
     server = rasa_server(config)
-    server.start(dict(os.environ, RASA_TELEMETRY_ENABLED="false"), workdir)
+    server.start(assistant_env(workdir, DEAD_ACTION_PORT), workdir)
     deadline = time.monotonic() + 300
     while not server.is_ready():
         if server.exited() is not None or time.monotonic() > deadline:
@@ -141,14 +141,13 @@ def assistant(model: Path, tmp_path_factory: pytest.TempPathFactory,
     """
     workdir = tmp_path_factory.mktemp("assistant")
     database = workdir / "tracker.db"
-    endpoints = write_endpoints(workdir, ACTION_PORT)
     token = "test-token-" + os.urandom(8).hex()
     log = open(workdir / "assistant.log", "wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run", "--model", str(model), "--endpoints", str(endpoints),
+        [sys.executable, "-m", "bot", "run", "--model", str(model),
          "--port", str(RASA_PORT), "--action-port", str(ACTION_PORT), "--web-port", str(WEB_PORT)],
         cwd=ROOT,
-        env=dict(os.environ, RASA_AUTH_TOKEN=token, RASA_TELEMETRY_ENABLED="false",
+        env=dict(assistant_env(workdir, ACTION_PORT), RASA_AUTH_TOKEN=token,
                  **messaging_apis.env()),
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -174,3 +173,23 @@ def assistant(model: Path, tmp_path_factory: pytest.TempPathFactory,
     assert exit_code == 0, (workdir / "assistant.log").read_text()[-3000:]
     assert not any(port_open(port) for port in (RASA_PORT, ACTION_PORT, WEB_PORT)), \
         "a server outlived Ctrl-C"
+
+
+# PostgreSQL and Redis of the scale-out, reliability and retention tests, from Debian's packages
+# (tests/infra.py), on ports 100 above the base so checkouts side by side do not collide.
+POSTGRES_PORT = PORT_BASE + 101
+REDIS_PORT = PORT_BASE + 102
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    server = PostgresServer(POSTGRES_PORT).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    server = RedisServer(REDIS_PORT).start()
+    yield server
+    server.stop()

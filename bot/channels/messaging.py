@@ -17,7 +17,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.recent import RecentIds
+from bot.channels.recent import recent_ids
 from bot.helplines.rendering import referral_text
 
 logger = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ class MessagingInput(InputChannel, ABC):
 
     def __init__(self, settings: Any) -> None:
         self.settings = settings
-        self.recent = RecentIds()
+        self.recent = recent_ids()
 
     def get_output_channel(self) -> Optional["MessagingOutput"]:
         return self.output_type(self.settings) if self.settings is not None else None

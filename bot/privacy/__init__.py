@@ -1,0 +1,1 @@
+"""Children's data: personal details masked before storage, retention and erasure."""

@@ -1,0 +1,57 @@
+"""The assistant's tracker store: personal details are masked before anything is written.
+
+Configured in endpoints.yml as `type: bot.privacy.tracker_store.RedactingTrackerStore`. A user
+event keeps what moderators and the dialogue need (intent names, confidences, entity types and
+positions, the safety net's verdict) while its text, the parse data's text and every entity value
+go through `bot.privacy.redaction` ("my email is [email]"). The live turn is answered from the
+original message; only what is stored (and streamed to an event broker) is masked, so a
+conversation read back later, by Rasa or by a person, holds no e-mail, phone number, name,
+address, school or username. On by default; REDACT_STORED_MESSAGES=false turns it off (a
+deployment that must keep verbatim text, with the consent that needs).
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, List
+
+from rasa.shared.core.events import Event, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.privacy.redaction import redact_entities, redact_text
+from bot.storage.durable import DurableSQLTrackerStore
+
+SWITCH_ENV = "REDACT_STORED_MESSAGES"
+
+
+def redaction_enabled(environ: Dict[str, str] = os.environ) -> bool:
+    return environ.get(SWITCH_ENV, "true").strip().lower() not in {"false", "0", "no", "off"}
+
+
+def redact_user_event(data: Dict[str, Any]) -> Dict[str, Any]:
+    """A serialised user event with its text and entity values masked, all else kept."""
+    redacted = dict(data)
+    if redacted.get("text"):
+        redacted["text"] = redact_text(redacted["text"])
+    parse_data = dict(redacted.get("parse_data") or {})
+    if parse_data.get("text"):
+        parse_data["text"] = redact_text(parse_data["text"])
+    if parse_data.get("entities"):
+        parse_data["entities"] = redact_entities(parse_data["entities"])
+    redacted["parse_data"] = parse_data
+    return redacted
+
+
+def redacted_events(events: List[Event]) -> List[Event]:
+    return [Event.from_parameters(redact_user_event(event.as_dict()))
+            if isinstance(event, UserUttered) else event for event in events]
+
+
+class RedactingTrackerStore(DurableSQLTrackerStore):
+    """The durable SQL tracker store, writing user events with personal details masked."""
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        if redaction_enabled():
+            tracker = DialogueStateTracker.from_events(
+                tracker.sender_id, redacted_events(list(tracker.events)),
+                self.domain.slots if self.domain else None)
+        await super().save(tracker)

@@ -1,0 +1,1 @@
+"""Where conversations are kept: the SQL tracker store on the shared database (bot/database.py)."""

@@ -1,0 +1,72 @@
+"""Personal details are masked before conversations are stored (bot/privacy/tracker_store.py)."""
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import uuid
+from pathlib import Path
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.privacy.redaction import redact_entities, redact_text
+from bot.privacy.tracker_store import RedactingTrackerStore
+from tests.conftest import ROOT, RunningAssistant
+
+DOMAIN = Domain.load(str(ROOT / "domain.yml"))
+EMAIL = "ann.smith@example.com"
+PHONE = "+44 7700 900123"
+MESSAGE = f"i'm in the uk, my email is {EMAIL} and my number is {PHONE}"
+ENTITIES = [{"entity": "country", "value": "uk", "start": 7, "end": 9, "confidence_entity": 0.97,
+             "extractor": "DIETClassifier"}]
+INTENT = {"name": "ask_privacy", "confidence": 0.8125}
+
+
+def stored_rows(database: Path, sender: str) -> list:
+    with sqlite3.connect(database) as db:
+        return [(kind, json.loads(data)) for kind, data in db.execute(
+            "SELECT type_name, data FROM events WHERE sender_id = ? ORDER BY id", (sender,))]
+
+
+def save(database: Path, sender: str) -> None:
+    store = RedactingTrackerStore(host=f"sqlite:///{database}", domain=DOMAIN)
+    parse_data = {"intent": INTENT, "entities": ENTITIES, "text": MESSAGE,
+                  "intent_ranking": [INTENT]}
+    tracker = DialogueStateTracker.from_events(sender, [
+        UserUttered(MESSAGE, INTENT, ENTITIES, parse_data=parse_data),
+        SlotSet("country", "GB"),
+    ], DOMAIN.slots)
+    asyncio.run(store.save(tracker))
+
+
+def test_user_text_and_entity_values_are_masked_and_the_intent_kept(tmp_path):
+    save(tmp_path / "tracker.db", "kid")
+    (_, user), (_, slot) = stored_rows(tmp_path / "tracker.db", "kid")
+    stored = json.dumps(user)
+    assert EMAIL not in stored and "7700" not in stored
+    assert user["text"] == user["parse_data"]["text"] == redact_text(MESSAGE)
+    assert "[email]" in user["text"] and "[phone]" in user["text"]
+    assert user["parse_data"]["intent"] == INTENT
+    assert user["parse_data"]["intent_ranking"] == [INTENT]
+    assert user["parse_data"]["entities"] == redact_entities(ENTITIES)
+    assert slot["name"] == "country" and slot["value"] == "GB"
+
+
+def test_redaction_can_be_switched_off_for_a_consented_deployment(tmp_path, monkeypatch):
+    monkeypatch.setenv("REDACT_STORED_MESSAGES", "false")
+    save(tmp_path / "tracker.db", "kid")
+    (_, user), _ = stored_rows(tmp_path / "tracker.db", "kid")
+    assert user["text"] == MESSAGE
+
+
+def test_a_real_conversation_is_stored_without_the_childs_email(assistant: RunningAssistant):
+    sender = f"privacy-{uuid.uuid4().hex[:8]}"
+    replies = assistant.say(sender, f"someone keeps messaging me, my email is {EMAIL}")
+    assert replies
+    users = [data for kind, data in stored_rows(assistant.database, sender) if kind == "user"]
+    assert len(users) == 1
+    assert EMAIL not in json.dumps(users) and "[email]" in users[0]["text"]
+    assert users[0]["parse_data"]["intent"]["name"]
