@@ -19,6 +19,8 @@ import threading
 from pathlib import Path
 from typing import List, Optional
 
+import sqlalchemy.exc
+
 from bot import logs
 from bot.privacy import retention
 from bot.services import ROOT, Assistant, AssistantConfig
@@ -92,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+PURGE_RETRY_SECONDS = 300
 
 
 def duration(text: str) -> float:
@@ -114,7 +117,17 @@ def purge(args: argparse.Namespace) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     while True:
-        deleted = retention.purge(older_than)
+        try:
+            deleted = retention.purge(older_than)
+        except sqlalchemy.exc.SQLAlchemyError as error:
+            if args.every is None:
+                raise
+            # The loop outlives a database outage (it would stop `bot run`); it tries again soon.
+            retry = min(args.every, PURGE_RETRY_SECONDS)
+            logger.error("purge failed (%s); trying again in %.0f s", type(error).__name__, retry)
+            if stop.wait(retry):
+                return 0
+            continue
         print(json.dumps({"purged": deleted, "older_than_seconds": older_than}), flush=True)
         if args.every is None or stop.wait(args.every):
             return 0

@@ -116,7 +116,8 @@ class Nginx:
 
     addresses: Dict[str, str]
     ports: List[int]
-    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="cop-nginx-")))
+    # nginx's workers (user nobody) write large request and response bodies to temp paths here.
+    workdir: Path = field(default_factory=lambda: world_readable_tmpdir("cop-nginx-"))
     process: Optional[subprocess.Popen] = None
 
     def start(self) -> "Nginx":

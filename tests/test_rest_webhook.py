@@ -156,3 +156,11 @@ def test_crisis_with_the_action_server_down_still_gets_a_referral(assistant_with
     assert "not your fault" in said
     assert UNIVERSAL_REFERRAL in said
     assert "emergency number" in said
+
+
+def test_a_topic_question_with_the_action_server_down_gets_the_helpline_not_silence(
+        assistant_without_actions):
+    replies = assistant_without_actions.say(new_sender(), "how do i make my instagram private")
+    said = texts(replies)
+    assert "can't answer that just now" in said
+    assert UNIVERSAL_REFERRAL in said

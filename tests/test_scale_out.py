@@ -71,7 +71,7 @@ class Cluster:
         os.killpg(service.process.pid, signal.SIGKILL)
         service.process.wait()
 
-    def start(self, *services: Service, timeout: float = 400) -> None:
+    def start(self, *services: Service, timeout: float = 900) -> None:
         for service in services:
             service.start(self.env, self.log_dir)
         deadline = time.monotonic() + timeout
@@ -270,6 +270,8 @@ def test_action_server_replicas_fail_over_and_the_helpline_survives_losing_all(c
                                      "someone is threatening to post my pics unless i pay"))
         assert "not your fault" in crisis and UNIVERSAL_REFERRAL in crisis
         assert "emergency number" in crisis
+        question = texts(cluster.reply(cluster.balancer_url, new_sender(), "how do i block someone on tiktok"))
+        assert UNIVERSAL_REFERRAL in question  # not silence: the safe fallback
     finally:
         cluster.start(*cluster.actions)
 

@@ -10,15 +10,20 @@ message. Clients (our load balancer's health checks, the soak test, integrations
   message, metadata that is not an object (400);
 - answers 503 with a "try again" error when the turn could not be processed or stored, so an
   answered message is always a stored one;
+- never answers with nothing: when a turn produced no message (a custom action failed, e.g. the
+  action server is down) the person gets an apology and the universal helpline referral;
 - logs failures without the message text (children's data).
 """
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput as RasaRestInput
+from rasa.shared.core.domain import Domain
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -32,6 +37,19 @@ MAX_BODY_BYTES = 64 * 1024
 # Longer than any real chat message; the NLU pipeline's cost grows with the text.
 MAX_MESSAGE_CHARS = 5000
 TRY_AGAIN = "The assistant could not handle this message just now. Please send it again."
+NO_ANSWER = "Sorry, I can't answer that just now. Please try again in a little while."
+DOMAIN_FILE = Path(__file__).resolve().parent.parent.parent / "domain.yml"
+
+
+@lru_cache(maxsize=1)
+def helpline_referral_text() -> str:
+    """The domain's universal referral, which needs no action server (read once)."""
+    return Domain.load(str(DOMAIN_FILE)).responses["utter_helpline_universal"][0]["text"]
+
+
+def safe_fallback(sender: str) -> List[Dict[str, str]]:
+    return [{"recipient_id": sender, "text": NO_ANSWER},
+            {"recipient_id": sender, "text": helpline_referral_text()}]
 
 
 def problem(status: int, error: str) -> HTTPResponse:
@@ -61,6 +79,7 @@ class RestInput(RasaRestInput):
         self, on_new_message: Callable[[UserMessage], Awaitable[None]]
     ) -> Blueprint:
         blueprint = Blueprint("strict_rest_webhook", __name__)
+        helpline_referral_text()  # read now, not in the first turn that needs it
 
         @blueprint.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -86,6 +105,9 @@ class RestInput(RasaRestInput):
                 return problem(503, TRY_AGAIN)
             if storage_failed.get():
                 return problem(503, TRY_AGAIN)
+            if not collector.messages:
+                logger.warning("rest: a turn produced no answer; sent the safe fallback")
+                return response.json(safe_fallback(body["sender"]))
             return response.json(collector.messages)
 
         return blueprint
