@@ -1,9 +1,11 @@
-"""Runs the assistant's servers (action server, Rasa server, our web app, the purge loop) as one unit.
+"""Runs the assistant's servers (action server, Rasa server, our web app, the purge loop) as one
+unit.
 
 `make run` and the end-to-end tests both start the assistant through this module, so what the
 tests exercise is exactly what a user runs. The children get their own process group: Ctrl-C
-reaches only this supervisor, which then stops them in reverse start order: the purge loop, the web app, the Rasa
-server (so no turn is left waiting on a vanished action server), then the action server.
+reaches only this supervisor, which then stops them in reverse start order: the purge loop, the
+web app, the Rasa server (so no turn is left waiting on a vanished action server), then the
+action server.
 """
 from __future__ import annotations
 
@@ -155,7 +157,7 @@ class Assistant:
         (ROOT / "var").mkdir(exist_ok=True)
         if self.config.log_dir is not None:
             self.config.log_dir.mkdir(parents=True, exist_ok=True)
-        env = service_environment(config)
+        env = service_environment(self.config)
         for service in self.services:
             service.start(env, self.config.log_dir)
             self._wait_ready(service, timeout)

@@ -142,13 +142,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     url = args.url
     if url is None:
         if not os.environ.get("DB_URL"):
-            os.environ["DB_URL"] = f"sqlite:///{Path(tempfile.mkdtemp(prefix='cop-soak-')) / 'tracker.db'}"
+            database = Path(tempfile.mkdtemp(prefix="cop-soak-")) / "tracker.db"
+            os.environ["DB_URL"] = f"sqlite:///{database}"
         log_dir = Path(tempfile.mkdtemp(prefix="cop-soak-logs-"))
         assistant = Assistant(AssistantConfig(
             rasa_port=args.port, action_port=args.port + 50, web_port=args.port + 100,
             auth_token=uuid.uuid4().hex, log_dir=log_dir))
         print(f"starting the assistant on port {args.port} (logs in {log_dir})", flush=True)
-        assistant.start()
+        assistant.start(timeout=900)  # a loaded machine takes minutes to load the model
         url = f"http://127.0.0.1:{args.port}"
     db_url = args.db_url or os.environ["DB_URL"]
     try:

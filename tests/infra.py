@@ -51,7 +51,7 @@ class PostgresServer:
         found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"),
                        key=lambda p: int(Path(p).parent.parent.name))
         if not found:
-            raise RuntimeError("PostgreSQL is not installed: run scripts/install-system-packages.sh")
+            raise RuntimeError("no PostgreSQL: run scripts/install-system-packages.sh")
         return Path(found[-1]).parent
 
     @property
@@ -87,7 +87,8 @@ class PostgresServer:
 
 @dataclass
 class RedisServer:
-    """redis-server in the foreground, without persistence (locks and delivery ids are transient)."""
+    """redis-server in the foreground, without persistence (locks and delivery ids are
+    short-lived)."""
 
     port: int
     process: Optional[subprocess.Popen] = None

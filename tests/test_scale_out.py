@@ -77,7 +77,8 @@ class Cluster:
         deadline = time.monotonic() + timeout
         for service in services:
             while not service.is_ready():
-                assert service.exited() is None, (self.log_dir / f"{service.name}.log").read_text()[-3000:]
+                log = self.log_dir / f"{service.name}.log"
+                assert service.exited() is None, log.read_text()[-3000:]
                 assert time.monotonic() < deadline, f"{service.name} did not start"
                 time.sleep(1)
 
@@ -116,7 +117,8 @@ def cluster(model: Path, postgres: PostgresServer, redis_server: RedisServer,
                for index, port in enumerate(ACTION_PORTS, 1)]
     web = web_app(AssistantConfig(web_port=WEB_PORT, rasa_port=BALANCER["rasa"], web_workers=2))
     nginx = Nginx({
-        "RASA_SERVER_1": f"127.0.0.1:{RASA_PORTS['a']}", "RASA_SERVER_2": f"127.0.0.1:{RASA_PORTS['b']}",
+        "RASA_SERVER_1": f"127.0.0.1:{RASA_PORTS['a']}",
+        "RASA_SERVER_2": f"127.0.0.1:{RASA_PORTS['b']}",
         "ACTION_SERVER_1": f"127.0.0.1:{ACTION_PORTS[0]}",
         "ACTION_SERVER_2": f"127.0.0.1:{ACTION_PORTS[1]}",
         "WEB_SERVER": f"127.0.0.1:{WEB_PORT}",
@@ -223,7 +225,7 @@ def test_postgres_restart_under_load_loses_no_acknowledged_message(cluster):
         sender = new_sender()
         acknowledged[sender] = 0
         while not stop.is_set():
-            status, replies = cluster.say(cluster.balancer_url, sender, "tell me about online scams")
+            status, replies = cluster.say(cluster.balancer_url, sender, "tell me about scams")
             if status == 200 and replies:
                 acknowledged[sender] += 1
                 if after_restart.is_set():
@@ -262,7 +264,8 @@ def test_redis_down_gives_a_clear_error_then_recovers(cluster):
 
 def test_action_server_replicas_fail_over_and_the_helpline_survives_losing_all(cluster):
     cluster.kill(cluster.actions[0])
-    topic = texts(cluster.reply(cluster.balancer_url, new_sender(), "how do i make my instagram private"))
+    topic = texts(cluster.reply(cluster.balancer_url, new_sender(),
+                                "how do i make my instagram private"))
     assert "Tell me more" in topic or "private" in topic.lower()
     cluster.kill(cluster.actions[1])
     try:
@@ -270,7 +273,8 @@ def test_action_server_replicas_fail_over_and_the_helpline_survives_losing_all(c
                                      "someone is threatening to post my pics unless i pay"))
         assert "not your fault" in crisis and UNIVERSAL_REFERRAL in crisis
         assert "emergency number" in crisis
-        question = texts(cluster.reply(cluster.balancer_url, new_sender(), "how do i block someone on tiktok"))
+        question = texts(cluster.reply(cluster.balancer_url, new_sender(),
+                                       "how do i block someone on tiktok"))
         assert UNIVERSAL_REFERRAL in question  # not silence: the safe fallback
     finally:
         cluster.start(*cluster.actions)
