@@ -1,1 +1,2 @@
-"""Children's data: personal details masked before storage, retention and erasure."""
+"""Privacy: masking personal data before conversations are stored or shown; retention and
+erasure."""
