@@ -17,7 +17,7 @@ from typing import Any, Dict, List
 from rasa.shared.core.events import Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.privacy.redaction import redact_entities, redact_text
+from bot.privacy.redaction import default_redactor, redact_entities, redact_text
 from bot.storage.durable import DurableSQLTrackerStore
 
 SWITCH_ENV = "REDACT_STORED_MESSAGES"
@@ -48,6 +48,12 @@ def redacted_events(events: List[Event]) -> List[Event]:
 
 class RedactingTrackerStore(DurableSQLTrackerStore):
     """The durable SQL tracker store, writing user events with personal details masked."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Built now (word lists, about a second): not in a child's first turn, and a broken
+        # redactor stops the server at start instead of failing every save.
+        default_redactor()
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         if redaction_enabled():
