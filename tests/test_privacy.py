@@ -7,7 +7,6 @@ import sqlite3
 import uuid
 from pathlib import Path
 
-import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
