@@ -69,3 +69,18 @@ def test_a_real_conversation_is_stored_without_the_childs_email(assistant: Runni
     assert len(users) == 1
     assert EMAIL not in json.dumps(users) and "[email]" in users[0]["text"]
     assert users[0]["parse_data"]["intent"]["name"]
+
+
+def test_button_payloads_are_stored_as_sent_and_typed_slashes_are_still_masked(tmp_path):
+    store = RedactingTrackerStore(host=f"sqlite:///{tmp_path / 'tracker.db'}", domain=DOMAIN)
+    payload = '/inform{"user_role":"parent"}'
+    typed = f"/help my email is {EMAIL}"
+    tracker = DialogueStateTracker.from_events("parent", [
+        UserUttered(payload, {"name": "inform", "confidence": 1.0},
+                    [{"entity": "user_role", "value": "parent", "start": 7, "end": 29}]),
+        UserUttered(typed, {"name": "help my email is " + EMAIL, "confidence": 1.0}),
+    ], DOMAIN.slots)
+    asyncio.run(store.save(tracker))
+    users = [data for kind, data in stored_rows(tmp_path / "tracker.db", "parent") if kind == "user"]
+    assert users[0]["text"] == payload and users[0]["parse_data"]["intent"]["name"] == "inform"
+    assert EMAIL not in users[1]["text"] and "[email]" in users[1]["text"]

@@ -11,9 +11,12 @@ deployment that must keep verbatim text, with the consent that needs).
 """
 from __future__ import annotations
 
+import json
 import os
+import re
 from typing import Any, Dict, List
 
+from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.core.events import Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -27,16 +30,30 @@ def redaction_enabled(environ: Dict[str, str] = os.environ) -> bool:
     return environ.get(SWITCH_ENV, "true").strip().lower() not in {"false", "0", "no", "off"}
 
 
+def payload_text(parse_data: Dict[str, Any]) -> str:
+    """A button payload (`/inform{"user_role":"parent"}`) written again from parse data whose
+    entity values are already masked: it is not free text, and masking it as text would turn
+    it into nonsense for the people who read conversations."""
+    entities = {entity["entity"]: entity["value"] for entity in parse_data.get("entities", [])}
+    suffix = json.dumps(entities, separators=(",", ":")) if entities else ""
+    return f"{INTENT_MESSAGE_PREFIX}{parse_data['intent']['name']}{suffix}"
+
+
 def redact_user_event(data: Dict[str, Any]) -> Dict[str, Any]:
     """A serialised user event with its text and entity values masked, all else kept."""
     redacted = dict(data)
-    if redacted.get("text"):
-        redacted["text"] = redact_text(redacted["text"])
     parse_data = dict(redacted.get("parse_data") or {})
-    if parse_data.get("text"):
-        parse_data["text"] = redact_text(parse_data["text"])
     if parse_data.get("entities"):
         parse_data["entities"] = redact_entities(parse_data["entities"])
+    intent = str(parse_data.get("intent", {}).get("name") or "")
+    # Rasa reads any text starting with "/" as a payload; only one naming an intent is one.
+    is_payload = re.fullmatch(r"\w+", intent) is not None
+    for container in (redacted, parse_data):
+        text = container.get("text")
+        if text:
+            container["text"] = (payload_text(parse_data)
+                                 if is_payload and text.startswith(INTENT_MESSAGE_PREFIX + intent)
+                                 else redact_text(text))
     redacted["parse_data"] = parse_data
     return redacted
 
