@@ -1,0 +1,101 @@
+"""`python -m bench [train] [quality] [latency]` (all three when none is named): `make bench`.
+
+A step left out keeps its figures from the newest earlier results file, so one part can be
+rerun alone (`python -m bench latency` after a code change, on the models already trained).
+Writes bench/results/<timestamp>.json, .md and -*.png, and bench/SUMMARY.md (the newest).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import List, Optional
+
+from bench import latency, machine, quality, report, training
+
+BENCH = Path(__file__).resolve().parent
+RESULTS = BENCH / "results"
+STEPS = ("train", "quality", "latency")
+
+
+def newest_results() -> Optional[Path]:
+    files = sorted(RESULTS.glob("*.json"))
+    return files[-1] if files else None
+
+
+def model_path(results: dict, name: str) -> Path:
+    try:
+        return training.ROOT / results["training"][name]["model"]
+    except KeyError:
+        raise SystemExit(f"no trained '{name}' model recorded: run `python -m bench train` first")
+
+
+def train_all(workdir: Path, config: Path) -> dict:
+    """The starter bot first: its config.yml is Rasa's default pipeline for the NLU baseline."""
+    starter = training.starter_project(workdir)
+    ours = training.train("ours", config, workdir, nlu_only=False)
+    default = training.train("rasa_default", starter.model.parent.parent / "config.yml", workdir,
+                             nlu_only=True)
+    return {"starter": {**starter.as_dict(), "project": str(starter.model.parent.parent)},
+            "ours": ours.as_dict(), "rasa_default": default.as_dict()}
+
+
+def parser() -> argparse.ArgumentParser:
+    env = os.environ.get
+    main = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    main.add_argument("steps", nargs="*", metavar="step", help=f"any of {', '.join(STEPS)}")
+    main.add_argument("--config", type=Path, default=training.ROOT / "config.yml",
+                      help="our pipeline and policies (default: config.yml)")
+    main.add_argument("--workdir", type=Path, default=BENCH / "work",
+                      help="trained models and server logs (git-ignored)")
+    main.add_argument("--levels", default=env("BENCH_LEVELS", "1,10,50"),
+                      help="concurrent conversations per level (BENCH_LEVELS)")
+    main.add_argument("--messages", type=int, default=int(env("BENCH_MESSAGES", "300")),
+                      help="messages per level at most (BENCH_MESSAGES)")
+    main.add_argument("--seconds", type=float, default=float(env("BENCH_SECONDS", "40")),
+                      help="seconds per level at most (BENCH_SECONDS)")
+    return main
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = parser().parse_args(argv)
+    unknown = set(args.steps) - set(STEPS)
+    if unknown:
+        parser().error(f"unknown step(s): {', '.join(sorted(unknown))}")
+    steps = [step for step in STEPS if step in args.steps] or list(STEPS)
+    started = time.monotonic()
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    previous = newest_results() if steps != list(STEPS) else None
+    results = json.loads(previous.read_text()) if previous else {}
+    results.update(timestamp=stamp, machine=machine.describe(), steps=steps,
+                   previous=previous.name if previous else None)
+    workdir = args.workdir.resolve()
+    if "train" in steps:
+        results["training"] = train_all(workdir, args.config.resolve())
+    if "quality" in steps:
+        results["quality"] = quality.run({"ours": model_path(results, "ours"),
+                                          "rasa_default": model_path(results, "rasa_default")})
+    if "latency" in steps:
+        plan = latency.LoadPlan(levels=[int(n) for n in args.levels.split(",")],
+                                messages=args.messages, seconds=args.seconds)
+        results["latency"] = latency.run(
+            model_path(results, "ours"), Path(results["training"]["starter"]["project"]),
+            model_path(results, "starter"), workdir / "servers", plan)
+    results["machine"]["load_average_at_end"] = machine.load_average()
+    results["bench_seconds"] = round(time.monotonic() - started, 1)
+    RESULTS.mkdir(exist_ok=True)
+    stem = RESULTS / stamp
+    stem.with_suffix(".json").write_text(json.dumps(results, indent=1))
+    report.plot(results, stem)
+    stem.with_suffix(".md").write_text(report.markdown(results, stamp))
+    (BENCH / "SUMMARY.md").write_text(report.markdown(results, f"results/{stamp}"))
+    print(f"bench: {results['bench_seconds']:.0f} s; summary in {BENCH / 'SUMMARY.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
