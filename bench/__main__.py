@@ -12,7 +12,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import List, Optional
+from typing import Callable, List, Optional
 
 from bench import latency, machine, quality, report, training
 
@@ -33,14 +33,27 @@ def model_path(results: dict, name: str) -> Path:
         raise SystemExit(f"no trained '{name}' model recorded: run `python -m bench train` first")
 
 
-def train_all(workdir: Path, config: Path) -> dict:
-    """The starter bot first: its config.yml is Rasa's default pipeline for the NLU baseline."""
-    starter = training.starter_project(workdir)
-    ours = training.train("ours", config, workdir, nlu_only=False)
-    default = training.train("rasa_default", starter.model.parent.parent / "config.yml", workdir,
-                             nlu_only=True)
-    return {"starter": {**starter.as_dict(), "project": str(starter.model.parent.parent)},
-            "ours": ours.as_dict(), "rasa_default": default.as_dict()}
+def train_all(workdir: Path, config: Path, reuse: bool) -> dict:
+    """The starter bot first: its config.yml is Rasa's default pipeline for the NLU baseline.
+
+    Each training is recorded in WORKDIR/trainings.json as soon as it ends; with REUSE, a model
+    recorded there and still present is kept with its recorded figures instead of retrained.
+    """
+    record = workdir / "trainings.json"
+    done = json.loads(record.read_text()) if reuse and record.exists() else {}
+
+    def once(name: str, make: Callable[[], training.Training], **extra: str) -> dict:
+        if name not in done or not (training.ROOT / done[name]["model"]).exists():
+            done[name] = {**make().as_dict(), **extra}
+            record.write_text(json.dumps(done, indent=1))
+        return done[name]
+
+    starter = once("starter", lambda: training.starter_project(workdir),
+                   project=str(workdir / "starter"))
+    once("ours", lambda: training.train("ours", config, workdir, nlu_only=False))
+    once("rasa_default", lambda: training.train(
+        "rasa_default", Path(starter["project"]) / "config.yml", workdir, nlu_only=True))
+    return done
 
 
 def parser() -> argparse.ArgumentParser:
@@ -52,6 +65,9 @@ def parser() -> argparse.ArgumentParser:
                       help="our pipeline and policies (default: config.yml)")
     main.add_argument("--workdir", type=Path, default=BENCH / "work",
                       help="trained models and server logs (git-ignored)")
+    main.add_argument("--reuse", action="store_true",
+                      help="keep models the work folder already has, with their training figures "
+                           "(not after a change to config.yml or the data)")
     main.add_argument("--levels", default=env("BENCH_LEVELS", "1,10,50"),
                       help="concurrent conversations per level (BENCH_LEVELS)")
     main.add_argument("--messages", type=int, default=int(env("BENCH_MESSAGES", "300")),
@@ -75,7 +91,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                    previous=previous.name if previous else None)
     workdir = args.workdir.resolve()
     if "train" in steps:
-        results["training"] = train_all(workdir, args.config.resolve())
+        results["training"] = train_all(workdir, args.config.resolve(), args.reuse)
     if "quality" in steps:
         results["quality"] = quality.run({"ours": model_path(results, "ours"),
                                           "rasa_default": model_path(results, "rasa_default")})

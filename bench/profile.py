@@ -17,7 +17,7 @@ from pyinstrument import Profiler
 
 from bench import stacks
 from bench.__main__ import BENCH, RESULTS
-from bench.quality import held_out
+from bench.quality import held_out, quiet_rasa
 
 
 async def _turns(model: Path, action_url: str, database: Path, texts: List[str]) -> float:
@@ -25,6 +25,7 @@ async def _turns(model: Path, action_url: str, database: Path, texts: List[str])
     from rasa.core.tracker_store import SQLTrackerStore
     from rasa.utils.endpoints import EndpointConfig
 
+    quiet_rasa()
     agent = Agent.load(str(model), action_endpoint=EndpointConfig(action_url),
                        tracker_store=SQLTrackerStore(dialect="sqlite", db=str(database)))
     await agent.handle_text("hello", sender_id="profile-warmup")

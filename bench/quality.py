@@ -7,6 +7,7 @@ the TF-IDF + logistic regression baseline is fitted here on the same training ex
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -61,9 +62,20 @@ def confusion(truth: Sequence[str], predicted: Sequence[str]) -> dict:
             "matrix": confusion_matrix(truth, predicted, labels=labels).tolist()}
 
 
+def quiet_rasa() -> None:
+    """Rasa in this process logs at WARNING, as the servers do at INFO: debug output would be
+    printed for every message and would be most of what gets timed."""
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
+
+
 async def _parse_all(model: Path, texts: Sequence[str]) -> List[dict]:
     from rasa.core.agent import Agent
 
+    quiet_rasa()
     agent = Agent.load(str(model))
     return [await agent.parse_message(text) for text in texts]
 

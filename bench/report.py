@@ -49,6 +49,8 @@ TARGETS: List[Target] = [
 def _fmt(value: Optional[float]) -> str:
     if value is None:
         return "not measured"
+    if isinstance(value, int):
+        return str(value)
     return f"{value:.3f}" if value < 10 else f"{value:.0f}"
 
 
