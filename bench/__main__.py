@@ -26,11 +26,14 @@ def newest_results() -> Optional[Path]:
     return files[-1] if files else None
 
 
-def model_path(results: dict, name: str) -> Path:
-    try:
-        return training.ROOT / results["training"][name]["model"]
-    except KeyError:
-        raise SystemExit(f"no trained '{name}' model recorded: run `python -m bench train` first")
+def model_path(results: dict, name: str) -> Optional[Path]:
+    """Where the recorded model NAME is, or None when it was never trained."""
+    recorded = results.get("training", {}).get(name)
+    return training.ROOT / recorded["model"] if recorded else None
+
+
+def trainings_record(workdir: Path) -> Path:
+    return workdir / "trainings.json"
 
 
 def train_all(workdir: Path, config: Path, reuse: bool) -> dict:
@@ -39,7 +42,7 @@ def train_all(workdir: Path, config: Path, reuse: bool) -> dict:
     Each training is recorded in WORKDIR/trainings.json as soon as it ends; with REUSE, a model
     recorded there and still present is kept with its recorded figures instead of retrained.
     """
-    record = workdir / "trainings.json"
+    record = trainings_record(workdir)
     done = json.loads(record.read_text()) if reuse and record.exists() else {}
 
     def once(name: str, make: Callable[[], training.Training], **extra: str) -> dict:
@@ -90,12 +93,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     results.update(timestamp=stamp, machine=machine.describe(), steps=steps,
                    previous=previous.name if previous else None)
     workdir = args.workdir.resolve()
+    if "training" not in results and trainings_record(workdir).exists():
+        # A first partial run: the models `python -m bench train` has finished so far.
+        results["training"] = json.loads(trainings_record(workdir).read_text())
     if "train" in steps:
         results["training"] = train_all(workdir, args.config.resolve(), args.reuse)
     if "quality" in steps:
         results["quality"] = quality.run({"ours": model_path(results, "ours"),
                                           "rasa_default": model_path(results, "rasa_default")})
     if "latency" in steps:
+        if model_path(results, "ours") is None or model_path(results, "starter") is None:
+            parser().error("no trained models recorded: run `python -m bench train` first")
         plan = latency.LoadPlan(levels=[int(n) for n in args.levels.split(",")],
                                 messages=args.messages, seconds=args.seconds)
         results["latency"] = latency.run(

@@ -80,14 +80,6 @@ async def _parse_all(model: Path, texts: Sequence[str]) -> List[dict]:
     return [await agent.parse_message(text) for text in texts]
 
 
-def rasa_predictions(model: Path, texts: Sequence[str]) -> Tuple[List[dict], float]:
-    """Parse results of a trained Rasa model, and the mean milliseconds per message."""
-    results = asyncio.run(_parse_all(model, texts[:1]))  # loads the model once, untimed
-    started = time.perf_counter()
-    results = asyncio.run(_parse_all(model, texts))
-    return results, 0.0 if not texts else (time.perf_counter() - started) * 1000 / len(texts)
-
-
 def without_safety_net(parse: dict) -> str:
     """The intent the pipeline would have given had the crisis safety net not run."""
     net = parse.get("safety_net")
@@ -97,7 +89,7 @@ def without_safety_net(parse: dict) -> str:
 def evaluate_rasa(model: Path, with_net_ablation: bool) -> dict:
     examples = held_out()
     truth = [intent for _, intent in examples]
-    parses, _ = rasa_predictions(model, [text for text, _ in examples])
+    parses = asyncio.run(_parse_all(model, [text for text, _ in examples]))
     predicted = [parse["intent"]["name"] for parse in parses]
     result = {"scores": scores(truth, predicted), "confusion": confusion(truth, predicted)}
     if with_net_ablation:

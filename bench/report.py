@@ -104,6 +104,7 @@ def resources_table(results: dict) -> List[str]:
 
     rows = [
         ("training seconds", lambda n: training[n]["seconds"]),
+        ("training CPU seconds (user + system)", lambda n: training[n]["cpu_seconds"]),
         ("waited for the training lock (s)", lambda n: training[n]["waited_for_lock_seconds"]),
         ("model size (MB)", lambda n: training[n]["model_megabytes"]),
         ("start-up to first answer (s)", lambda n: latency[n]["startup_seconds"]),
@@ -119,7 +120,7 @@ def resources_table(results: dict) -> List[str]:
         for name in ("ours", "starter", "rasa_default"):
             try:
                 values.append(_fmt(read(name)))
-            except (KeyError, TypeError):
+            except (KeyError, TypeError):  # not measured in this run
                 values.append("-")
         lines.append(f"| {label} | " + " | ".join(values) + " |")
     return lines

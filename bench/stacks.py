@@ -84,12 +84,12 @@ class Stack:
             service.stop(20)
 
 
-def ours(model: Path, workdir: Path) -> Stack:
+def ours(model: Path, workdir: Path, port_base: int = PORT_BASE) -> Stack:
     """Action server and Rasa server, SQLite tracker store in WORKDIR, benchmark ports."""
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "tracker.db").unlink(missing_ok=True)
     config = AssistantConfig(model=model, endpoints=workdir / "endpoints.yml",
-                             rasa_port=PORT_BASE + 5, action_port=PORT_BASE + 55,
+                             rasa_port=port_base + 5, action_port=port_base + 55,
                              auth_token=secrets.token_urlsafe(16), log_dir=workdir)
     config.endpoints.write_text(
         f"action_endpoint:\n  url: http://127.0.0.1:{config.action_port}/webhook\n"

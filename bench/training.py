@@ -5,14 +5,16 @@ two cores and other checkouts train too, so two trainings at once would time eac
 """
 from __future__ import annotations
 
+import fcntl
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List
+from typing import List, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA = Path(sys.executable).parent / "rasa"
@@ -29,6 +31,7 @@ class Training:
     model: Path
     seconds: float
     waited_for_lock_seconds: float
+    cpu_seconds: float
 
     @property
     def model_megabytes(self) -> float:
@@ -37,6 +40,7 @@ class Training:
     def as_dict(self) -> dict:
         return {"model": str(self.model.relative_to(ROOT)), "seconds": round(self.seconds, 1),
                 "waited_for_lock_seconds": round(self.waited_for_lock_seconds, 1),
+                "cpu_seconds": round(self.cpu_seconds, 1),
                 "model_megabytes": round(self.model_megabytes, 2)}
 
 
@@ -45,25 +49,30 @@ def rasa_env() -> dict:
                 PYTHONPATH=str(ROOT))
 
 
-def locked_rasa(args: List[str], cwd: Path, log: Path) -> tuple:
-    """Runs `rasa ARGS` under the training lock; returns (seconds training, seconds waiting).
+def locked_rasa(args: List[str], cwd: Path, log: Path) -> Tuple[float, float, float]:
+    """Runs `rasa ARGS` under the training lock; returns seconds training, waiting, and CPU.
 
     The lock is taken here (not by the `flock` command) so that the time spent waiting for
-    another developer's training is not counted as our training time.
+    another developer's training is not counted as our training time. The CPU seconds the
+    training used (user + system) change little when other work slows the wall clock.
     """
-    import fcntl
-
     waited = time.monotonic()
     with open(TRAIN_LOCK, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         started = time.monotonic()
+        cpu_before = _children_cpu_seconds()
         with open(log, "wb") as output:
             result = subprocess.run([str(RASA), *args], cwd=cwd, env=rasa_env(),
                                     stdout=output, stderr=subprocess.STDOUT)
         finished = time.monotonic()
     if result.returncode != 0:
         raise RuntimeError(f"rasa {' '.join(args[:2])} failed; see {log}")
-    return finished - started, started - waited
+    return finished - started, started - waited, _children_cpu_seconds() - cpu_before
+
+
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def train(name: str, config: Path, workdir: Path, nlu_only: bool) -> Training:
@@ -72,8 +81,8 @@ def train(name: str, config: Path, workdir: Path, nlu_only: bool) -> Training:
     command = ["train", "nlu", "--nlu", str(NLU_DATA)] if nlu_only else \
         ["train", "--data", *map(str, TRAIN_DATA), "--domain", str(ROOT / "domain.yml")]
     command += ["--config", str(config), "--out", str(workdir), "--fixed-model-name", name]
-    seconds, waited = locked_rasa(command, ROOT, workdir / f"{name}-train.log")
-    return Training(name, workdir / f"{name}.tar.gz", seconds, waited)
+    seconds, waited, cpu = locked_rasa(command, ROOT, workdir / f"{name}-train.log")
+    return Training(name, workdir / f"{name}.tar.gz", seconds, waited, cpu)
 
 
 def starter_project(workdir: Path) -> Training:
@@ -85,9 +94,9 @@ def starter_project(workdir: Path) -> Training:
     project = workdir.resolve() / "starter"
     shutil.rmtree(project, ignore_errors=True)
     project.mkdir(parents=True)  # `rasa init --init-dir` wants an existing, empty folder
-    seconds, waited = locked_rasa(["init", "--no-prompt", "--init-dir", str(project)],
+    seconds, waited, cpu = locked_rasa(["init", "--no-prompt", "--init-dir", str(project)],
                                   workdir, workdir / "starter-init.log")
     models = sorted((project / "models").glob("*.tar.gz"))
     if not models:
         raise RuntimeError(f"rasa init trained no model; see {workdir / 'starter-init.log'}")
-    return Training("starter", models[-1], seconds, waited)
+    return Training("starter", models[-1], seconds, waited, cpu)
