@@ -15,7 +15,7 @@ MODEL       := models/current.tar.gz
 TRAIN_DATA  := data/nlu data/stories data/rules
 TRAIN_INPUTS := config.yml domain.yml $(shell find $(TRAIN_DATA) bot/nlu -name '*.yml' -o -name '*.py' 2>/dev/null)
 
-.PHONY: help setup train run test soak validate lock clean
+.PHONY: help setup train run test soak bench validate lock clean
 
 help:
 	@echo "make run    set up, train if needed, start the action server (:5055), Rasa (:5005) and the web app (:8000)"
@@ -23,6 +23,7 @@ help:
 	@echo "make setup  create $(VENV) from requirements.lock (Python 3.10)"
 	@echo "make train  train $(MODEL) when data or config changed"
 	@echo "make soak   50 concurrent conversations for 2 minutes; results/soak.json"
+	@echo "make bench  NLU quality, latency and resources beside baselines (bench/SUMMARY.md)"
 
 setup: $(SETUP_STAMP)
 
@@ -66,6 +67,11 @@ test: $(MODEL)
 # Load on localhost: 50 conversations at once for 2 minutes, then stored events against answers.
 soak: $(MODEL)
 	$(PY) scripts/soak.py --conversations 50 --seconds 120
+
+# Trains its own models (ours, Rasa's default pipeline, the `rasa init` starter bot) under the
+# training lock, then loads only localhost. BENCH_MESSAGES, BENCH_SECONDS and BENCH_LEVELS bound it.
+bench: setup
+	$(PY) -m bench
 
 lock:
 	@python_bin=$$(scripts/find-python.sh) || exit 1; tmp=$$(mktemp -d); \

@@ -1,0 +1,113 @@
+"""Starts the servers a latency benchmark talks to, and measures what they cost to run.
+
+Our stack is the one `make run` starts (bot/services.py): the rasa-sdk action server and the Rasa
+server with a SQLite tracker store, here on benchmark ports with a fresh database. The reference
+is Rasa's starter bot as `rasa init` made it: its own endpoints (in-memory tracker store) and no
+custom actions.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from bench.training import rasa_env
+from bot.services import BIN, AssistantConfig, Service, action_server, rasa_server
+
+PORT_BASE = int(os.environ.get("BENCH_PORT_BASE", "18000"))
+
+
+def resident_megabytes(pid: int) -> Dict[str, float]:
+    """Resident memory now and at its peak (VmRSS, VmHWM) of one process, from Linux's /proc."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            fields[key] = round(int(value.split()[0]) / 1024, 1)
+    return {"rss_mb": fields.get("VmRSS", 0.0), "peak_rss_mb": fields.get("VmHWM", 0.0)}
+
+
+def answers(url: str, body: bytes) -> bool:
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status == 200 and response.read() not in (b"", b"[]")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+@dataclass
+class Stack:
+    """Servers started together; `webhook` answers chat turns, `parse` is /model/parse."""
+
+    name: str
+    services: List[Service]
+    rasa_port: int
+    token: str
+    workdir: Path
+    startup_seconds: float = 0.0
+    env: Dict[str, str] = field(default_factory=rasa_env)
+
+    @property
+    def webhook(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook"
+
+    @property
+    def parse(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}/model/parse?token={self.token}"
+
+    def start(self, timeout: float = 600.0) -> None:
+        """Starts every server at once and times until the webhook gives its first answer."""
+        started = time.monotonic()
+        for service in self.services:
+            service.start(self.env, self.workdir)
+        first = b'{"sender": "bench-startup", "message": "hello"}'
+        while not answers(self.webhook, first):
+            failed = [s.name for s in self.services if s.exited() is not None]
+            if failed or time.monotonic() - started > timeout:
+                self.stop()
+                raise RuntimeError(f"{self.name}: {failed or 'timeout'}; logs in {self.workdir}")
+            time.sleep(0.2)
+        self.startup_seconds = time.monotonic() - started
+
+    def memory(self) -> Dict[str, Dict[str, float]]:
+        return {service.name: resident_megabytes(service.process.pid)
+                for service in self.services if service.process is not None}
+
+    def stop(self) -> None:
+        for service in reversed(self.services):
+            service.stop(20)
+
+
+def ours(model: Path, workdir: Path, port_base: int = PORT_BASE) -> Stack:
+    """Action server and Rasa server, SQLite tracker store in WORKDIR, benchmark ports."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "tracker.db").unlink(missing_ok=True)
+    config = AssistantConfig(model=model, endpoints=workdir / "endpoints.yml",
+                             rasa_port=port_base + 5, action_port=port_base + 55,
+                             auth_token=secrets.token_urlsafe(16), log_dir=workdir)
+    config.endpoints.write_text(
+        f"action_endpoint:\n  url: http://127.0.0.1:{config.action_port}/webhook\n"
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n")
+    return Stack("ours", [action_server(config), rasa_server(config)], config.rasa_port,
+                 config.auth_token, workdir)
+
+
+def starter(project: Path, model: Path, workdir: Path) -> Stack:
+    """The `rasa init` bot with its own endpoints.yml (in-memory tracker, no action server)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    port, token = PORT_BASE + 105, secrets.token_urlsafe(16)
+    server = Service(
+        name="rasa-server",
+        argv=[str(BIN / "rasa"), "run", "--model", str(model),
+              "--endpoints", str(project / "endpoints.yml"),
+              "--credentials", str(project / "credentials.yml"),
+              "--port", str(port), "--enable-api", "--auth-token", token],
+        ready_url=f"http://127.0.0.1:{port}/",
+    )
+    return Stack("starter", [server], port, token, workdir)
