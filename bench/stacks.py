@@ -1,7 +1,7 @@
 """Starts the servers a latency benchmark talks to, and measures what they cost to run.
 
 Our stack is the one `make run` starts (bot/services.py): the rasa-sdk action server and the Rasa
-server with a SQLite tracker store, here on benchmark ports with a fresh database. The reference
+server with the shipped endpoints.yml (redacting SQLite tracker store), here on benchmark ports with a fresh database. The reference
 is Rasa's starter bot as `rasa init` made it: its own endpoints (in-memory tracker store) and no
 custom actions.
 """
@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from bench.training import rasa_env
-from bot.services import BIN, AssistantConfig, Service, action_server, rasa_server
+from bot.services import (BIN, AssistantConfig, Service, action_server, rasa_server,
+                          service_environment)
 
 PORT_BASE = int(os.environ.get("BENCH_PORT_BASE", "18000"))
 
@@ -85,17 +86,17 @@ class Stack:
 
 
 def ours(model: Path, workdir: Path, port_base: int = PORT_BASE) -> Stack:
-    """Action server and Rasa server, SQLite tracker store in WORKDIR, benchmark ports."""
+    """Action server and Rasa server as `make run` configures them (the shipped endpoints.yml:
+    redacting SQLite tracker store, in-memory lock store), with a fresh database in WORKDIR."""
     workdir.mkdir(parents=True, exist_ok=True)
-    (workdir / "tracker.db").unlink(missing_ok=True)
-    config = AssistantConfig(model=model, endpoints=workdir / "endpoints.yml",
-                             rasa_port=port_base + 5, action_port=port_base + 55,
+    database = workdir / "tracker.db"
+    database.unlink(missing_ok=True)
+    config = AssistantConfig(model=model, rasa_port=port_base + 5, action_port=port_base + 55,
                              auth_token=secrets.token_urlsafe(16), log_dir=workdir)
-    config.endpoints.write_text(
-        f"action_endpoint:\n  url: http://127.0.0.1:{config.action_port}/webhook\n"
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n")
+    env = dict(rasa_env(), **service_environment(config), DB_URL=f"sqlite:///{database}")
+    env.pop("REDIS_URL", None)
     return Stack("ours", [action_server(config), rasa_server(config)], config.rasa_port,
-                 config.auth_token, workdir)
+                 config.auth_token, workdir, env=env)
 
 
 def starter(project: Path, model: Path, workdir: Path) -> Stack:
