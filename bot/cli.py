@@ -1,4 +1,5 @@
-"""Command line of the assistant: `python -m bot run`.
+"""Command line of the assistant: `python -m bot run`, and the dashboard's commands
+(`moderators add`, `export-corrections`, see bot/moderation/cli.py).
 
 `run` is what `make run` calls after set-up and training: it starts the servers (actions, Rasa,
 web app) and keeps them up until Ctrl-C (or SIGTERM), then stops them cleanly.
@@ -14,6 +15,7 @@ import threading
 from pathlib import Path
 from typing import List, Optional
 
+from bot.moderation.cli import add_commands as add_moderation_commands
 from bot.services import ROOT, Assistant, AssistantConfig
 
 TOKEN_ENV = "RASA_AUTH_TOKEN"
@@ -92,6 +94,7 @@ def parser() -> argparse.ArgumentParser:
     run_parser.add_argument("--action-port", type=int, default=AssistantConfig.action_port)
     run_parser.add_argument("--web-port", type=int, default=AssistantConfig.web_port)
     run_parser.set_defaults(handler=run)
+    add_moderation_commands(commands)
     return main_parser
 
 
