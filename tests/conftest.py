@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Tuple
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from bot.services import AssistantConfig, rasa_server
 from tests.fake_messaging_apis import MessagingApis
@@ -29,6 +30,7 @@ RASA_PORT = PORT_BASE + 5
 ACTION_PORT = PORT_BASE + 55
 WEB_PORT = PORT_BASE + 80
 NO_ACTIONS_RASA_PORT = PORT_BASE + 6
+CHROMIUM = Path("/usr/bin/chromium")
 DEAD_ACTION_PORT = PORT_BASE + 56
 
 
@@ -50,6 +52,17 @@ def model() -> Path:
 def port_open(port: int) -> bool:
     with socket.socket() as sock:
         return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium driven by Playwright, shared by the widget and dashboard browser tests."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-system-packages.sh as root")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM))
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(scope="session")
@@ -148,7 +161,9 @@ def assistant(model: Path, tmp_path_factory: pytest.TempPathFactory,
         [sys.executable, "-m", "bot", "run", "--model", str(model), "--endpoints", str(endpoints),
          "--port", str(RASA_PORT), "--action-port", str(ACTION_PORT), "--web-port", str(WEB_PORT)],
         cwd=ROOT,
+        # The web app's moderator dashboard reads the same tracker database as Rasa.
         env=dict(os.environ, RASA_AUTH_TOKEN=token, RASA_TELEMETRY_ENABLED="false",
+                 DB_URL=f"sqlite:///{database}", MODERATION_SECRET=os.urandom(16).hex(),
                  **messaging_apis.env()),
         stdout=log,
         stderr=subprocess.STDOUT,

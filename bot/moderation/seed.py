@@ -18,6 +18,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.loading import load_data
+import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from bot.database import ROOT
@@ -36,11 +37,19 @@ class Turn:
     action: str = "action_serve_guideline"
 
 
-def tracker_store(db_url: str) -> SQLTrackerStore:
-    """Rasa's SQL tracker store on a SQLAlchemy URL (what endpoints.yml's tracker_store makes)."""
+def tracker_store(db_url: str, fast: bool = False) -> SQLTrackerStore:
+    """Rasa's SQL tracker store on a SQLAlchemy URL (what endpoints.yml's tracker_store makes).
+
+    `fast` lets SQLite skip waiting for the disk after each conversation (a benchmark's bulk
+    seeding: thousands of commits); the rows written are the same.
+    """
     url = make_url(db_url)
-    return SQLTrackerStore(dialect=url.drivername, host=url.host, port=url.port,
-                           db=url.database or "", username=url.username, password=url.password)
+    store = SQLTrackerStore(dialect=url.drivername, host=url.host, port=url.port,
+                            db=url.database or "", username=url.username, password=url.password)
+    if fast and url.drivername.startswith("sqlite"):
+        sa.event.listen(store.engine, "connect",
+                        lambda connection, _: connection.execute("PRAGMA synchronous=OFF"))
+    return store
 
 
 def turn_events(turn: Turn, at: float, channel: str, metadata: Dict[str, Any]) -> List[Event]:
@@ -77,9 +86,9 @@ async def _save_all(store: SQLTrackerStore, conversations: Iterable[tuple]) -> i
     return saved
 
 
-def save(db_url: str, conversations: Iterable[tuple]) -> int:
+def save(db_url: str, conversations: Iterable[tuple], fast: bool = False) -> int:
     """Stores (sender_id, events) pairs through Rasa's tracker store; returns how many."""
-    return asyncio.run(_save_all(tracker_store(db_url), conversations))
+    return asyncio.run(_save_all(tracker_store(db_url, fast), conversations))
 
 
 # --- random but realistic conversations for the load benchmark --------------------------------
@@ -139,7 +148,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    saved = save(args.db_url, generate(args.conversations, args.seed))
+    saved = save(args.db_url, generate(args.conversations, args.seed), fast=True)
     print(f"{saved} conversations stored in {time.perf_counter() - started:.0f} s")
 
 
