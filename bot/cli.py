@@ -69,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
         f"-d '{{\"sender\":\"me\",\"message\":\"hi\"}}'\n"
         f"  socket.io on port {args.port}; HTTP API token from {token_origin}\n"
         f"  Chat widget demo: http://localhost:{args.web_port}/\n"
+        f"  Moderator dashboard: http://localhost:{args.web_port}/moderation "
+        f"(accounts: python -m bot moderators add NAME --role admin)\n"
         f"Press Ctrl-C to stop.",
         flush=True,
     )

@@ -124,9 +124,9 @@ class Site:
         return browser
 
 
-def make_site(tmp_path: Path, **settings) -> Site:
+def make_site(tmp_path: Path, db_url: Optional[str] = None, **settings) -> Site:
     tmp_path.mkdir(parents=True, exist_ok=True)
-    db_url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    db_url = db_url or f"sqlite:///{tmp_path / 'tracker.db'}"
     seed(db_url)
     clock = Clock(BASE + 10 * DAY)
     config = ModerationConfig(db_url=db_url, secret="test-secret-" + uuid.uuid4().hex,

@@ -17,7 +17,7 @@ from bot.moderation.schema import audit_log, conversations, moderators, notes, t
 from bot.moderation.seed import Turn
 from tests.conftest import ROOT
 from tests.moderation_site import (
-    BASE, CSRF, DAY, PASSWORD, SCRIPT, SEEDED, Site, make_site, seed,
+    BASE, CSRF, DAY, PASSWORD, SEEDED, Site, make_site, seed,
 )
 
 GET_PAGES = ["/moderation", "/moderation/conversation?sender=crisis-sextortion",

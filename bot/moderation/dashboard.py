@@ -6,6 +6,7 @@ A handler decorated with `page()` runs only for a signed-in moderator (admins on
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from functools import wraps
 from pathlib import Path
@@ -17,7 +18,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.engine import Engine
 
-from bot.moderation import flags, sessions
+from bot.moderation import audit, flags, indexer, sessions
 from bot.moderation.accounts import Moderator
 from bot.moderation.config import ModerationConfig
 from bot.moderation.db import open_database
@@ -54,6 +55,17 @@ class Dashboard:
 
     def now(self) -> float:
         return self.config.clock()
+
+    def record(self, actor: str, action: str, target: Optional[str] = None,
+               detail: Optional[str] = None) -> None:
+        """One audit log entry, now."""
+        with self.engine.begin() as connection:
+            audit.record(connection, actor, action, target, detail, self.now())
+
+    async def refresh_index(self) -> None:
+        """Folds new events into the summaries off the event loop: the first run on a big
+        database takes a while, and the same server also serves the children's widget."""
+        await asyncio.get_running_loop().run_in_executor(None, indexer.refresh, self.engine)
 
     def render(self, request: Request, template: str, status: int = 200,
                moderator: Optional[Moderator] = None, **values: Any) -> HTTPResponse:

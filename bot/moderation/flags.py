@@ -52,8 +52,9 @@ def crisis_kinds(data: Dict[str, Any]) -> List[str]:
     name = str(intent_of(data).get("name") or "")
     if name.startswith(CRISIS_PREFIX) and name[len(CRISIS_PREFIX):] in CRISIS_KINDS:
         kinds.append(name[len(CRISIS_PREFIX):])
-    net = (data.get("parse_data") or {}).get("safety_net") or {}
-    for kind in net.get("kinds") or [] if isinstance(net, dict) else []:
+    net = (data.get("parse_data") or {}).get("safety_net")
+    seen = net.get("kinds") if isinstance(net, dict) else None
+    for kind in seen if isinstance(seen, list) else []:
         if kind in CRISIS_KINDS and kind not in kinds:
             kinds.append(kind)
     return kinds

@@ -19,6 +19,7 @@ def admin_blueprint(dashboard: Dashboard) -> Blueprint:
     @blueprint.get("/moderators")
     @dashboard.page(admin=True)
     async def listing(request: Request, me: Moderator) -> HTTPResponse:
+        dashboard.record(me.name, "view accounts")
         return dashboard.render(request, "moderators.html", moderator=me,
                                 rows=accounts.listing(engine), roles=accounts.ROLES,
                                 now=dashboard.now())
@@ -31,9 +32,7 @@ def admin_blueprint(dashboard: Dashboard) -> Blueprint:
                                    form_value(request, "password"), dashboard.now())
         except AccountError as error:
             return dashboard.refuse(request, 400, str(error), me)
-        with engine.begin() as connection:
-            audit.record(connection, me.name, "create account", made.name, made.role,
-                         dashboard.now())
+        dashboard.record(me.name, "create account", made.name, made.role)
         return back_to(ACCOUNTS)
 
     @blueprint.post("/moderators/<moderator_id:int>")
@@ -57,9 +56,7 @@ def admin_blueprint(dashboard: Dashboard) -> Blueprint:
             return dashboard.refuse(request, 404, "There is no such account.", me)
         if action in ("role", "deactivate"):
             sessions.end_all(engine, moderator_id)
-        with engine.begin() as connection:
-            audit.record(connection, me.name, f"account {action}", str(moderator_id),
-                         changes.get("role"), dashboard.now())
+        dashboard.record(me.name, f"account {action}", str(moderator_id), changes.get("role"))
         return back_to(ACCOUNTS)
 
     @blueprint.get("/audit")
@@ -69,6 +66,7 @@ def admin_blueprint(dashboard: Dashboard) -> Blueprint:
             number = max(1, int(request.args.get("page", "1")))
         except ValueError:
             number = 1
+        dashboard.record(me.name, "view audit log", None, f"page {number}")
         return dashboard.render(request, "audit.html", moderator=me,
                                 rows=audit.latest(engine, number), number=number)
 

@@ -5,7 +5,7 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.moderation import accounts, audit, sessions
+from bot.moderation import accounts, sessions
 from bot.moderation.accounts import LockedOut
 from bot.moderation.dashboard import PREFIX, Dashboard, back_to, form_value, when
 
@@ -37,17 +37,13 @@ def auth_blueprint(dashboard: Dashboard) -> Blueprint:
             moderator = accounts.authenticate(dashboard.engine, config, name,
                                               form_value(request, "password"))
         except LockedOut as locked:
-            with dashboard.engine.begin() as connection:
-                audit.record(connection, name or "?", "login refused: locked", None, None,
-                             dashboard.now())
+            dashboard.record(name or "?", "login refused: locked")
             return login_page(request, 429, "Too many wrong passwords. This account is locked "
                                             f"until {when(locked.until)}.")
         if moderator is None:
-            with dashboard.engine.begin() as connection:
-                audit.record(connection, name or "?", "login failed", None, None, dashboard.now())
+            dashboard.record(name or "?", "login failed")
             return login_page(request, 401, "Wrong name or password.")
-        with dashboard.engine.begin() as connection:
-            audit.record(connection, moderator.name, "login", None, None, dashboard.now())
+        dashboard.record(moderator.name, "login")
         done = back_to(PREFIX)
         sessions.set_cookie(done, request, config, sessions.COOKIE,
                             sessions.start(dashboard.engine, config, moderator),
@@ -59,8 +55,7 @@ def auth_blueprint(dashboard: Dashboard) -> Blueprint:
     @dashboard.page()
     async def logout(request: Request, me: accounts.Moderator) -> HTTPResponse:
         sessions.end(dashboard.engine, config, request)
-        with dashboard.engine.begin() as connection:
-            audit.record(connection, me.name, "logout", None, None, dashboard.now())
+        dashboard.record(me.name, "logout")
         done = back_to(f"{PREFIX}/login")
         sessions.clear_cookie(done, request, config, sessions.COOKIE)
         return done

@@ -8,7 +8,7 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.moderation import audit, corrections, indexer, review
+from bot.moderation import corrections, review
 from bot.moderation.accounts import Moderator
 from bot.moderation.dashboard import PREFIX, Dashboard, back_to, form_value
 from bot.moderation.review import ReviewError
@@ -26,13 +26,11 @@ def conversation_blueprint(dashboard: Dashboard) -> Blueprint:
     @dashboard.page()
     async def show(request: Request, me: Moderator) -> HTTPResponse:
         sender_id = request.args.get("sender", "")
-        indexer.refresh(engine)
+        await dashboard.refresh_index()
         summary = review.summary(engine, sender_id)
         if summary is None:
             return dashboard.refuse(request, 404, "There is no such conversation.", me)
-        with engine.begin() as connection:
-            audit.record(connection, me.name, "view conversation", sender_id, None,
-                         dashboard.now())
+        dashboard.record(me.name, "view conversation", sender_id)
         return dashboard.render(
             request, "conversation.html", moderator=me, summary=summary,
             turns=review.transcript(engine, sender_id), review=review.state(engine, sender_id),

@@ -7,7 +7,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.moderation import audit, charts, corrections, indexer, stats
+from bot.moderation import charts, corrections, stats
 from bot.moderation.accounts import Moderator
 from bot.moderation.dashboard import HEADERS, PREFIX, Dashboard, back_to
 
@@ -21,6 +21,7 @@ def improve_blueprint(dashboard: Dashboard) -> Blueprint:
     @blueprint.get("/corrections")
     @dashboard.page()
     async def listing(request: Request, me: Moderator) -> HTTPResponse:
+        dashboard.record(me.name, "view corrections")
         return dashboard.render(request, "corrections.html", moderator=me,
                                 rows=corrections.listing(engine))
 
@@ -41,11 +42,10 @@ def improve_blueprint(dashboard: Dashboard) -> Blueprint:
     @blueprint.get("/stats")
     @dashboard.page()
     async def show_stats(request: Request, me: Moderator) -> HTTPResponse:
-        indexer.refresh(engine)
+        await dashboard.refresh_index()
         numbers = stats.compute(engine, dt.datetime.fromtimestamp(dashboard.now(),
                                                                   dt.timezone.utc).date())
-        with engine.begin() as connection:
-            audit.record(connection, me.name, "view stats", None, None, dashboard.now())
+        dashboard.record(me.name, "view stats")
         return dashboard.render(
             request, "stats.html", moderator=me, stats=numbers,
             per_day=charts.bars(numbers.per_day, label_every=5),

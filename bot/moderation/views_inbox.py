@@ -6,7 +6,7 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.moderation import audit, indexer, inbox
+from bot.moderation import inbox
 from bot.moderation.accounts import Moderator
 from bot.moderation.corrections import known_intents
 from bot.moderation.dashboard import PREFIX, Dashboard, back_to, form_value
@@ -26,16 +26,15 @@ def inbox_blueprint(dashboard: Dashboard) -> Blueprint:
     @blueprint.get("", strict_slashes=False)
     @dashboard.page()
     async def show(request: Request, me: Moderator) -> HTTPResponse:
-        indexer.refresh(engine)
+        await dashboard.refresh_index()
         filters = parse({key: request.args.get(key) for key in request.args})
         try:
             number = max(1, min(int(request.args.get("page", "1")), 100_000))
         except ValueError:
             number = 1
         rows, total = inbox.page(engine, filters, number, dashboard.config.page_size)
-        with engine.begin() as connection:
-            audit.record(connection, me.name, "view inbox", None, filters.query_string(page=number),
-                         dashboard.now())
+        dashboard.record(me.name, "view inbox", None, filters.query_string(page=number))
+        with engine.connect() as connection:
             saved = connection.execute(sa.select(saved_filters)
                                        .where(saved_filters.c.moderator_id == me.id)
                                        .order_by(saved_filters.c.name)).all()
@@ -56,7 +55,7 @@ def inbox_blueprint(dashboard: Dashboard) -> Blueprint:
         with engine.begin() as connection:
             connection.execute(saved_filters.insert().values(moderator_id=me.id, name=name,
                                                              query=query))
-            audit.record(connection, me.name, "save filter", None, query, dashboard.now())
+        dashboard.record(me.name, "save filter", None, query)
         return back_to(f"{PREFIX}?{query}")
 
     @blueprint.post("/filters/<filter_id:int>/delete")
