@@ -26,6 +26,9 @@ MODEL = ROOT / "models" / "current.tar.gz"
 RASA = Path(sys.executable).parent / "rasa"
 # TEST_PORT_BASE lets two checkouts run their suites side by side without sharing ports.
 PORT_BASE = int(os.environ.get("TEST_PORT_BASE", "15000"))
+# Loading the model takes about a minute alone, but several on a machine shared by parallel
+# checkouts (one start took 7 minutes under load): wait this long before calling it failed.
+START_TIMEOUT = 900
 RASA_PORT = PORT_BASE + 5
 ACTION_PORT = PORT_BASE + 55
 WEB_PORT = PORT_BASE + 80
@@ -130,7 +133,7 @@ def assistant_without_actions(model: Path, tmp_path_factory) -> Iterator[Running
     )
     server = rasa_server(config)
     server.start(dict(os.environ, RASA_TELEMETRY_ENABLED="false"), workdir)
-    deadline = time.monotonic() + 300
+    deadline = time.monotonic() + START_TIMEOUT
     while not server.is_ready():
         if server.exited() is not None or time.monotonic() > deadline:
             server.stop(5)
@@ -168,10 +171,16 @@ def assistant(model: Path, tmp_path_factory: pytest.TempPathFactory,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 300
+    deadline = time.monotonic() + START_TIMEOUT
     while not all(port_open(port) for port in (RASA_PORT, ACTION_PORT, WEB_PORT)):
         if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
+            # Ctrl-C, not SIGKILL: the supervisor then stops its servers, which would otherwise
+            # outlive it (each runs in its own session) and hold the test ports.
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
             pytest.fail(f"the assistant did not start:\n{(workdir / 'assistant.log').read_text()}")
         time.sleep(1)
     # The Rasa port opens once the model is loaded; wait until the root route answers.
