@@ -1,0 +1,1 @@
+"""Privacy: masking personal data before conversations are stored or shown."""
