@@ -3,7 +3,7 @@
 Starts the real web app (`python -m bot.web`) on a tracker database seeded by
 `python -m bot.moderation.seed`, signs in over HTTP and times whole page loads (request to last
 byte) of the inbox: the first page, a filtered page, a search and a deep page. The first load
-also folds every not yet indexed event into the conversation summaries; it is reported apart.
+waits until the background indexer has read every seeded event; that time is reported apart.
 
     .venv/bin/python -m bot.moderation.seed --conversations 10000 --db-url sqlite:///var/bench-10k.db
     .venv/bin/python scripts/bench_moderation_inbox.py --db-url sqlite:///var/bench-10k.db
@@ -82,6 +82,7 @@ def main() -> None:
     server = subprocess.Popen([sys.executable, "-m", "bot.web", "--port", str(args.port),
                                "--host", "127.0.0.1"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server_started = time.perf_counter()
     base = f"http://127.0.0.1:{args.port}"
     try:
         wait_for(base + "/health")
@@ -91,7 +92,11 @@ def main() -> None:
         token = re.search(r'name="csrf" value="([^"]+)"', login).group(1)
         opener.open(base + "/moderation/login", urllib.parse.urlencode(
             {"csrf": token, "name": "bench", "password": PASSWORD}).encode()).read()
-        first_index = timed(opener, base + "/moderation")
+        # The server indexes the seeded events in the background from its start; pages show
+        # what is indexed so far. Wait until the inbox no longer says it is catching up.
+        while "Still reading new messages" in opener.open(base + "/moderation").read().decode():
+            time.sleep(5)
+        first_index = time.perf_counter() - server_started
         week_ago = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 7 * 86400))
         pages = dict(PAGES)
         pages["filtered: low confidence, last 7 days"] = (
@@ -116,8 +121,10 @@ def main() -> None:
         "SQLTrackerStore by `python -m bot.moderation.seed` (greeting, 1-6 turns: topics, "
         "5% crisis, 10% fallback, 5% human requests, 5% thumbs-down; 50 rows a page).",
         "",
-        f"First load after seeding (indexes every event into the conversation summaries once): "
-        f"{first_index:.1f} s. Later loads read only events newer than the last indexed one.",
+        f"Indexing every seeded event into the conversation summaries once, in the background "
+        f"from server start (pages answer meanwhile, saying they are catching up): "
+        f"{first_index:.0f} s. After that each load reads only events newer than the last "
+        "indexed one.",
         "",
         "| page | median | slowest |",
         "| --- | ---: | ---: |",

@@ -23,7 +23,7 @@ DAY = 86400.0
 BASE = 1793491200.0
 PASSWORD = "a long enough password"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
-SCRIPT = "<script>window.__x=1</script> my email is ann.smith@example.com"
+SCRIPT = "<script>alert(1)</script> my email is ann.smith@example.com"
 
 SEEDED = {
     # sender_id: (channel, audience, day, turns)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import threading
 from functools import wraps
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Optional
@@ -33,6 +34,11 @@ HEADERS = {
     "X-Frame-Options": "DENY",
 }
 
+# A page waits this long for the index and folds in at most this many events itself.
+PAGE_INDEX_WAIT = 5.0
+PAGE_INDEX_BUDGET = 20_000
+INDEX_INTERVAL = 3.0
+
 Handler = Callable[..., Awaitable[HTTPResponse]]
 
 
@@ -52,6 +58,8 @@ class Dashboard:
                                      autoescape=True, trim_blocks=True, lstrip_blocks=True)
         self.templates.filters["when"] = when
         self.templates.globals.update(prefix=PREFIX, flag_labels=flags.FLAG_LABELS)
+        self.stopping = threading.Event()
+        self.indexing: Optional[asyncio.Task] = None
 
     def now(self) -> float:
         return self.config.clock()
@@ -62,10 +70,22 @@ class Dashboard:
         with self.engine.begin() as connection:
             audit.record(connection, actor, action, target, detail, self.now())
 
-    async def refresh_index(self) -> None:
-        """Folds new events into the summaries off the event loop: the first run on a big
-        database takes a while, and the same server also serves the children's widget."""
-        await asyncio.get_running_loop().run_in_executor(None, indexer.refresh, self.engine)
+    async def refresh_index(self) -> int:
+        """Folds new events into the summaries before a page reads them, off the event loop
+        (the same server serves the children's widget) and within a budget; returns how many
+        events are still waiting (the background indexer takes them)."""
+        await asyncio.get_running_loop().run_in_executor(
+            None, lambda: indexer.refresh(self.engine, wait=PAGE_INDEX_WAIT,
+                                          max_events=PAGE_INDEX_BUDGET))
+        return indexer.backlog(self.engine)
+
+    async def keep_indexed(self) -> None:
+        """Runs while the server does: indexes new events every few seconds."""
+        loop = asyncio.get_running_loop()
+        while not self.stopping.is_set():
+            await loop.run_in_executor(None, lambda: indexer.refresh(self.engine,
+                                                                    stop=self.stopping))
+            await asyncio.sleep(INDEX_INTERVAL)
 
     def render(self, request: Request, template: str, status: int = 200,
                moderator: Optional[Moderator] = None, **values: Any) -> HTTPResponse:

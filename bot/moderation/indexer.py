@@ -185,17 +185,40 @@ def index_batch(engine: Engine, batch: int = BATCH) -> int:
         return len(rows)
 
 
-def refresh(engine: Engine) -> int:
-    """Indexes every event stored since the last run; one run at a time per process."""
+def refresh(engine: Engine, wait: Optional[float] = None, max_events: Optional[int] = None,
+            stop: Optional[threading.Event] = None) -> Optional[int]:
+    """Indexes events stored since the last run; returns how many, or None when another run
+    held the lock for longer than `wait` seconds (None: as long as it takes).
+
+    A page calls it with a short wait and a budget of events, so a big backlog (the first run
+    on an old database) never holds a request; the background indexer (dashboard.py) takes
+    the rest, checking `stop` between batches.
+    """
     if not has_events_table(engine):
         return 0
-    total = 0
-    with _lock:
-        while True:
+    if not _lock.acquire(timeout=-1 if wait is None else wait):
+        return None
+    try:
+        total = 0
+        while not (stop is not None and stop.is_set()):
+            if max_events is not None and total >= max_events:
+                break
             read = index_batch(engine)
             total += read
             if read == 0:
-                return total
+                break
+        return total
+    finally:
+        _lock.release()
+
+
+def backlog(engine: Engine) -> int:
+    """About how many stored events the summaries do not reflect yet (0 when up to date)."""
+    if not has_events_table(engine):
+        return 0
+    with engine.connect() as connection:
+        newest = connection.execute(sa.select(sa.func.max(events.c.id))).scalar() or 0
+        return max(0, newest - _last_indexed(connection))
 
 
 def forget(connection: Connection, sender_id: str) -> None:

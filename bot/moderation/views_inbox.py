@@ -26,7 +26,7 @@ def inbox_blueprint(dashboard: Dashboard) -> Blueprint:
     @blueprint.get("", strict_slashes=False)
     @dashboard.page()
     async def show(request: Request, me: Moderator) -> HTTPResponse:
-        await dashboard.refresh_index()
+        backlog = await dashboard.refresh_index()
         filters = parse({key: request.args.get(key) for key in request.args})
         try:
             number = max(1, min(int(request.args.get("page", "1")), 100_000))
@@ -41,7 +41,7 @@ def inbox_blueprint(dashboard: Dashboard) -> Blueprint:
         pages = max(1, -(-total // dashboard.config.page_size))
         return dashboard.render(
             request, "inbox.html", moderator=me, rows=rows, total=total, number=number,
-            pages=pages, filters=filters, saved=saved, statuses=inbox.STATUSES,
+            pages=pages, filters=filters, saved=saved, statuses=inbox.STATUSES, backlog=backlog,
             options=inbox.filter_options(engine, known_intents()))
 
     @blueprint.post("/filters")
