@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import threading
 from functools import wraps
 from pathlib import Path
@@ -18,12 +19,14 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.moderation import audit, flags, indexer, sessions
 from bot.moderation.accounts import Moderator
 from bot.moderation.config import ModerationConfig
 from bot.moderation.db import open_database
 
+logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 PREFIX = sessions.PATH
 HEADERS = {
@@ -83,8 +86,12 @@ class Dashboard:
         """Runs while the server does: indexes new events every few seconds."""
         loop = asyncio.get_running_loop()
         while not self.stopping.is_set():
-            await loop.run_in_executor(None, lambda: indexer.refresh(self.engine,
-                                                                    stop=self.stopping))
+            try:
+                await loop.run_in_executor(None, lambda: indexer.refresh(self.engine,
+                                                                        stop=self.stopping))
+            except SQLAlchemyError:
+                # A busy or briefly unreachable database; the batch rolled back, try again.
+                logger.warning("moderation: indexing new events failed", exc_info=True)
             await asyncio.sleep(INDEX_INTERVAL)
 
     def render(self, request: Request, template: str, status: int = 200,

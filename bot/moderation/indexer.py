@@ -138,9 +138,11 @@ def main_topics(topic_counts_json: str) -> List[str]:
     return [name for name, _ in counts.most_common(MAIN_TOPICS)]
 
 
-def _last_indexed(connection: Connection) -> int:
-    value = connection.execute(sa.select(index_state.c.last_event_id)
-                               .where(index_state.c.name == STATE_KEY)).scalar()
+def _last_indexed(connection: Connection, lock: bool = False) -> int:
+    """The last event folded in; `lock` holds the row until commit, so web app workers in other
+    processes (PostgreSQL) index one after another instead of twice (SQLite locks anyway)."""
+    query = sa.select(index_state.c.last_event_id).where(index_state.c.name == STATE_KEY)
+    value = connection.execute(query.with_for_update() if lock else query).scalar()
     return value or 0
 
 
@@ -163,7 +165,7 @@ def _save(connection: Connection, summaries: Iterable[Summary], last_id: int, ha
 def index_batch(engine: Engine, batch: int = BATCH) -> int:
     """Folds the next `batch` new events into the summaries; returns how many it read."""
     with engine.begin() as connection:
-        last = _last_indexed(connection)
+        last = _last_indexed(connection, lock=True)
         rows = connection.execute(
             sa.select(events.c.id, events.c.sender_id, events.c.type_name,
                       events.c.timestamp, events.c.data)
