@@ -40,9 +40,10 @@ def correct(engine: Engine, who: Moderator, sender_id: str, event_id: int, inten
         if row is None:
             raise ReviewError("no such message in this conversation")
         data = flags.event_data(row.data)
-        text = redact_text(str(data.get("text") or "")).strip()
-        if not text or text.startswith("/"):
+        typed = str(data.get("text") or "").strip()
+        if not flags.is_typed(typed):
             raise ReviewError("a button press cannot be a training example")
+        text = redact_text(typed)
         connection.execute(corrections.delete().where(corrections.c.event_id == event_id))
         connection.execute(corrections.insert().values(
             sender_id=sender_id, event_id=event_id, text=text,

@@ -40,6 +40,11 @@ def event_data(raw: Optional[str]) -> Dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def is_typed(text: str) -> bool:
+    """Words a person wrote, not a button's payload ("/feedback_negative", "/inform{...}")."""
+    return bool(text.strip()) and not text.lstrip().startswith("/")
+
+
 def intent_of(data: Dict[str, Any]) -> Dict[str, Any]:
     """The user event's intent ({"name", "confidence"}), {} when Rasa recorded none."""
     intent = (data.get("parse_data") or {}).get("intent")

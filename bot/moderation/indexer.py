@@ -103,7 +103,7 @@ class Summary:
         self.counts.update(f for f in turn_flags if f not in flags.CRISIS_KINDS)
         text = str(data.get("text") or "")
         # Button payloads ("/feedback_negative") are not words anybody searches for.
-        if text and not text.startswith("/") and len(self.search_text) < MAX_SEARCH_TEXT:
+        if flags.is_typed(text) and len(self.search_text) < MAX_SEARCH_TEXT:
             self.search_text = (self.search_text + " " + redact_text(text).lower()).strip()
 
     def priority(self) -> int:

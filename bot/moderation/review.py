@@ -37,6 +37,8 @@ class Turn:
     flags: List[str] = field(default_factory=list)
     buttons: List[str] = field(default_factory=list)
     corrected: Optional[str] = None
+    # Typed by the person (not a button press): only such a message can be a training example.
+    typed: bool = False
 
 
 def _bot_turn(event_id: int, at: Optional[float], data: Dict[str, Any]) -> Turn:
@@ -53,10 +55,11 @@ def _user_turn(event_id: int, at: Optional[float], data: Dict[str, Any]) -> Turn
     intent = flags.intent_of(data)
     entities = (data.get("parse_data") or {}).get("entities") or []
     entities = redact_entities([e for e in entities if isinstance(e, dict)])
-    return Turn(event_id, "user", at, redact_text(str(data.get("text") or "")),
+    text = str(data.get("text") or "")
+    return Turn(event_id, "user", at, redact_text(text),
                 intent=intent.get("name"), confidence=intent.get("confidence"),
                 entities=[{"entity": e.get("entity"), "value": e.get("value")} for e in entities],
-                flags=flags.user_turn_flags(data))
+                flags=flags.user_turn_flags(data), typed=flags.is_typed(text))
 
 
 def transcript(engine: Engine, sender_id: str) -> List[Turn]:
