@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from bot.database import database_url
-from bot.moderation import accounts, audit, corrections
+from bot.moderation import accounts, audit
 from bot.moderation.db import open_database
 
 
@@ -36,6 +36,10 @@ def add_moderator(args: argparse.Namespace) -> int:
 
 
 def export_corrections(args: argparse.Namespace) -> int:
+    # Imported here: it loads the redactor (spaCy, word lists), which `python -m bot run` and
+    # `moderators add` do not need.
+    from bot.moderation import corrections
+
     text = corrections.export_yaml(open_database(args.db_url), actor=audit.SYSTEM_PREFIX + "cli")
     if args.out:
         args.out.write_text(text, encoding="utf-8")
