@@ -25,6 +25,7 @@ from bot.moderation import audit, flags, indexer, sessions
 from bot.moderation.accounts import Moderator
 from bot.moderation.config import ModerationConfig
 from bot.moderation.db import open_database
+from bot.privacy.redaction import default_redactor
 
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -38,7 +39,7 @@ HEADERS = {
 }
 
 # A page waits this long for the index and folds in at most this many events itself.
-PAGE_INDEX_WAIT = 5.0
+PAGE_INDEX_WAIT = 20.0
 PAGE_INDEX_BUDGET = 20_000
 INDEX_INTERVAL = 3.0
 
@@ -57,6 +58,9 @@ class Dashboard:
     def __init__(self, config: ModerationConfig, engine: Optional[Engine] = None) -> None:
         self.config = config
         self.engine = engine or open_database(config.db_url)
+        # Builds the redactor now (its word lists take seconds to load), not inside the first
+        # indexing run, where a page would wait on it.
+        default_redactor()
         self.templates = Environment(loader=FileSystemLoader(str(HERE / "templates")),
                                      autoescape=True, trim_blocks=True, lstrip_blocks=True)
         self.templates.filters["when"] = when
