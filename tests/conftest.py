@@ -57,9 +57,12 @@ def port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Debian's Chromium driven by Playwright, shared by the widget and dashboard browser tests."""
+    """Debian's Chromium driven by Playwright, for the widget and dashboard browser tests.
+
+    One per test module: Playwright's sync API keeps an event loop running in this thread while
+    it is up, and other modules' tests call asyncio.run()."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run scripts/install-system-packages.sh as root")
     with sync_playwright() as playwright:

@@ -154,6 +154,17 @@ def test_posts_without_the_csrf_token_are_refused(site):
         assert connection.execute(sa.select(tags)).all() == []
 
 
+def test_every_form_carries_the_session_token(site):
+    ada = site.browser("ada")
+    for path in ("/moderation", "/moderation/conversation?sender=crisis-sextortion",
+                 "/moderation/corrections", "/moderation/admin/moderators"):
+        page = ada.get(path).text
+        forms = re.findall(r'<form method="post".*?</form>', page, re.S)
+        tokens = [CSRF.search(form) for form in forms]
+        assert len(forms) >= 1 and all(tokens), path
+        assert len({token.group(1) for token in tokens}) == 1 and tokens[0].group(1), path
+
+
 def test_a_moderator_cannot_do_admin_actions(site):
     mo = site.browser("mo")
     for path in ADMIN_PAGES:
