@@ -1,4 +1,5 @@
-"""Command line of the assistant: `python -m bot run | purge | erase`.
+"""Command line of the assistant: `python -m bot run | purge | erase`, and the dashboard's
+commands (`moderators add`, `export-corrections`, see bot/moderation/cli.py).
 
 `run` is what `make run` calls after set-up and training: it starts the servers (actions, Rasa,
 web app, the daily purge) and keeps them up until Ctrl-C (or SIGTERM), then stops them cleanly.
@@ -20,9 +21,13 @@ from pathlib import Path
 from typing import List, Optional
 
 import sqlalchemy.exc
+from sqlalchemy.engine import Engine
 
 from bot import logs
 from bot.privacy import retention
+from bot.moderation.cli import add_commands as add_moderation_commands
+from bot.moderation.db import migrate
+from bot.moderation.retention import REVIEW_DATA, record_deletion
 from bot.services import ROOT, Assistant, AssistantConfig
 
 logger = logging.getLogger(__name__)
@@ -79,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
         f"-d '{{\"sender\":\"me\",\"message\":\"hi\"}}'\n"
         f"  socket.io on port {args.port}; HTTP API token from {token_origin}\n"
         f"  Chat widget demo: http://localhost:{args.web_port}/\n"
+        f"  Moderator dashboard: http://localhost:{args.web_port}/moderation "
+        f"(accounts: python -m bot moderators add NAME --role admin)\n"
         f"Press Ctrl-C to stop.",
         flush=True,
     )
@@ -105,6 +112,18 @@ def duration(text: str) -> float:
     return float(match.group(1)) * DURATION_UNITS[match.group(2)]
 
 
+# Every store the privacy commands delete from: Rasa's events and the dashboard's review data.
+STORES = (*retention.DATA_STORES, REVIEW_DATA)
+
+
+def privacy_database() -> Engine:
+    """The conversation database with the dashboard's tables in place, so a purge or an erasure
+    can delete review data and write its audit entry even before the dashboard first started."""
+    engine = retention.engine()
+    migrate(engine)
+    return engine
+
+
 def purge(args: argparse.Namespace) -> int:
     """Deletes stored data older than --older-than (default PURGE_AFTER_DAYS, 30 days): once, or
     with --every, now and then at that interval until stopped (the daily purge of `run`)."""
@@ -118,7 +137,8 @@ def purge(args: argparse.Namespace) -> int:
         signal.signal(signum, lambda *_: stop.set())
     while True:
         try:
-            deleted = retention.purge(older_than)
+            deleted = retention.purge(older_than, STORES, privacy_database(),
+                                      audit=record_deletion)
         except sqlalchemy.exc.SQLAlchemyError as error:
             if args.every is None:
                 raise
@@ -135,7 +155,7 @@ def purge(args: argparse.Namespace) -> int:
 
 def erase(args: argparse.Namespace) -> int:
     """Deletes everything stored about one sender id (a right-to-erasure request)."""
-    deleted = retention.erase(args.sender_id)
+    deleted = retention.erase(args.sender_id, STORES, privacy_database(), audit=record_deletion)
     print(json.dumps({"erased": deleted, "sender_id": args.sender_id}), flush=True)
     return 0
 
@@ -164,6 +184,7 @@ def parser() -> argparse.ArgumentParser:
     erase_parser = commands.add_parser("erase", help="delete one person's conversation")
     erase_parser.add_argument("sender_id", help="the conversation's sender id")
     erase_parser.set_defaults(handler=erase)
+    add_moderation_commands(commands)
     return main_parser
 
 

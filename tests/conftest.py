@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Tuple
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from bot.services import AssistantConfig, rasa_server
 from tests.fake_messaging_apis import MessagingApis
@@ -26,10 +27,14 @@ MODEL = ROOT / "models" / "current.tar.gz"
 RASA = Path(sys.executable).parent / "rasa"
 # TEST_PORT_BASE lets two checkouts run their suites side by side without sharing ports.
 PORT_BASE = int(os.environ.get("TEST_PORT_BASE", "15000"))
+# Loading the model takes about a minute alone, but several on a machine shared by parallel
+# checkouts (one start took 7 minutes under load): wait this long before calling it failed.
+START_TIMEOUT = 900
 RASA_PORT = PORT_BASE + 5
 ACTION_PORT = PORT_BASE + 55
 WEB_PORT = PORT_BASE + 80
 NO_ACTIONS_RASA_PORT = PORT_BASE + 6
+CHROMIUM = Path("/usr/bin/chromium")
 DEAD_ACTION_PORT = PORT_BASE + 56
 
 
@@ -51,6 +56,20 @@ def model() -> Path:
 def port_open(port: int) -> bool:
     with socket.socket() as sock:
         return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium driven by Playwright, for the widget and dashboard browser tests.
+
+    One per test module: Playwright's sync API keeps an event loop running in this thread while
+    it is up, and other modules' tests call asyncio.run()."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-system-packages.sh as root")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM))
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(scope="session")
@@ -117,7 +136,7 @@ def assistant_without_actions(model: Path, tmp_path_factory) -> Iterator[Running
     )
     server = rasa_server(config)
     server.start(assistant_env(workdir, DEAD_ACTION_PORT), workdir)
-    deadline = time.monotonic() + 300
+    deadline = time.monotonic() + START_TIMEOUT
     while not server.is_ready():
         if server.exited() is not None or time.monotonic() > deadline:
             server.stop(5)
@@ -147,15 +166,23 @@ def assistant(model: Path, tmp_path_factory: pytest.TempPathFactory,
         [sys.executable, "-m", "bot", "run", "--model", str(model),
          "--port", str(RASA_PORT), "--action-port", str(ACTION_PORT), "--web-port", str(WEB_PORT)],
         cwd=ROOT,
+        # The web app's moderator dashboard reads the same tracker database as Rasa.
         env=dict(assistant_env(workdir, ACTION_PORT), RASA_AUTH_TOKEN=token,
+                 MODERATION_SECRET=os.urandom(16).hex(),
                  **messaging_apis.env()),
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 300
+    deadline = time.monotonic() + START_TIMEOUT
     while not all(port_open(port) for port in (RASA_PORT, ACTION_PORT, WEB_PORT)):
         if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
+            # Ctrl-C, not SIGKILL: the supervisor then stops its servers, which would otherwise
+            # outlive it (each runs in its own session) and hold the test ports.
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
             pytest.fail(f"the assistant did not start:\n{(workdir / 'assistant.log').read_text()}")
         time.sleep(1)
     # The Rasa port opens once the model is loaded; wait until the root route answers.

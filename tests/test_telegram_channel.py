@@ -176,3 +176,17 @@ def test_channel_is_off_without_its_secret(messaging_apis):
     assert TelegramSettings.from_env(env).method_url("sendMessage") == (
         f"{messaging_apis.telegram.url}/bot{messaging_apis.telegram.bot_token}/sendMessage")
     assert TelegramSettings.from_env({**env, "TELEGRAM_WEBHOOK_SECRET": ""}) is None
+
+
+def test_an_answer_is_followed_by_thumbs_whose_tap_is_thanked(assistant, messaging_apis):
+    chat = new_chat()
+    answer = say(assistant, messaging_apis, chat,
+                 message_update(chat, "how much screen time is ok for my son"))
+    assert [row[0]["text"] for row in answer[-2]["reply_markup"]["inline_keyboard"]] == [
+        "Tell me more", "I need to talk to someone", "Ask something else"]
+    assert answer[-1]["text"] == "Was this answer helpful?"
+    thumbs = answer[-1]["reply_markup"]["inline_keyboard"]
+    assert [row[0]["callback_data"] for row in thumbs] == ["/feedback_positive",
+                                                          "/feedback_negative"]
+    thanks = say(assistant, messaging_apis, chat, button_tap(chat, "/feedback_positive", "q-9"))
+    assert shown_text(thanks) == "Thanks for telling me. What else would you like to know?"

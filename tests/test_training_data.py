@@ -19,7 +19,7 @@ CRISIS_INTENTS = ["crisis_self_harm", "crisis_abuse", "crisis_sextortion"]
 CONVERSATION_INTENTS = [
     "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "request_helpline",
     "request_human", "inform", "ask_capabilities", "out_of_scope", "request_more",
-    "ask_something_else",
+    "ask_something_else", "feedback_positive", "feedback_negative",
 ]
 MINIMUM_EXAMPLES = {
     **{intent: 30 for intent in TOPIC_INTENTS},

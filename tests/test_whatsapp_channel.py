@@ -276,3 +276,23 @@ def test_channel_is_off_until_every_required_variable_is_set(messaging_apis):
         f"{messaging_apis.whatsapp.url}/v25.0/106540352242922/messages")
     assert WhatsAppSettings.from_env({**env, "WHATSAPP_APP_SECRET": " "}) is None
     assert WhatsAppSettings.from_env({}) is None
+
+
+def test_an_answer_is_followed_by_a_rating_question_whose_thumbs_down_is_answered(
+        assistant, messaging_apis):
+    sender = new_number()
+    answer = say(assistant, messaging_apis, sender,
+                 text_message(sender, "how much screen time is ok for my son"))
+    # The answer keeps its three follow-up buttons; the rating comes as a message of its own.
+    assert [b["reply"]["title"] for b in answer[-2]["interactive"]["action"]["buttons"]] == [
+        "Tell me more", "I need to talk to…", "Ask something else"]
+    rating = answer[-1]["interactive"]
+    assert rating["type"] == "button" and rating["body"]["text"] == "Was this answer helpful?"
+    thumbs = rating["action"]["buttons"]
+    assert [b["reply"]["id"] for b in thumbs] == ["/feedback_positive", "/feedback_negative"]
+    assert all(len(b["reply"]["title"]) <= 20 for b in thumbs)
+    sorry = say(assistant, messaging_apis, sender,
+                tap(sender, "button_reply", "/feedback_negative", thumbs[1]["reply"]["title"]))
+    assert "Sorry that didn't help" in shown_text(sorry)
+    # An apology is not an answer: nobody is asked to rate it.
+    assert "Was this answer helpful?" not in shown_text(sorry)

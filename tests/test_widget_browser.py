@@ -5,31 +5,19 @@ The browser's time zone is Kigali, so the widget's country hint is Rwanda, whose
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from bot.guidelines.knowledge_base import KnowledgeBase
 from tests.conftest import ROOT, RunningAssistant
 
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 EXIT_URL = "https://www.bbc.co.uk/weather"
 REPLY_TIMEOUT_MS = 30_000
 # What a child is shown first for a privacy question (the excerpt's title line).
 PRIVACY_ANSWER_TITLE = KnowledgeBase.load().for_reader("ask_privacy", "child", None)[0].title
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-system-packages.sh as root")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM))
-        yield chromium
-        chromium.close()
 
 
 def neutral_site(context: BrowserContext) -> None:
@@ -277,3 +265,18 @@ def test_axe_finds_no_serious_or_critical_violations(page: Page):
     wait_for_bot_text(page, "Are you safe right now?")
     expect(page.get_by_role("button", name="Yes")).to_be_visible()
     assert axe_serious_violations(page) == []
+
+
+def test_a_thumbs_down_on_an_answer_is_sent_once_and_answered(page: Page):
+    open_chat(page)
+    say(page, "how can i keep my stuff private online")
+    wait_for_bot_text(page, PRIVACY_ANSWER_TITLE)
+    answer = bot_messages(page).filter(has_text=PRIVACY_ANSWER_TITLE).last
+    answer.get_by_role("button", name="This answer did not help").click()
+    expect(page.locator(".copw-user").last).to_have_text("You: \U0001F44E")
+    wait_for_bot_text(page, "Sorry that didn't help")
+    # One rating per answer: both thumbs are now disabled, the chosen one pressed.
+    expect(answer.get_by_role("button", name="This answer did not help")).to_be_disabled()
+    expect(answer.get_by_role("button", name="This answer helped")).to_be_disabled()
+    expect(answer.get_by_role("button", name="This answer did not help")).to_have_attribute(
+        "aria-pressed", "true")

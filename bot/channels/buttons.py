@@ -10,6 +10,24 @@ from typing import Any, Iterator, Mapping
 
 ELLIPSIS = "…"
 
+# The follow-up a guideline answer ends with (actions/guidelines.py): its presence tells a channel
+# that the message closes an answer, which people can rate.
+ANSWER_FOLLOW_UP = "/request_more"
+# Asked in a message of its own after an answer: a guideline answer already uses WhatsApp's three
+# reply buttons, so the two thumbs cannot join them. Titles fit WhatsApp's 20 characters.
+RATING_QUESTION = "Was this answer helpful?"
+RATING_BUTTONS = [
+    {"title": "\U0001F44D Yes, it helped", "payload": "/feedback_positive"},
+    {"title": "\U0001F44E No", "payload": "/feedback_negative"},
+]
+
+
+def closes_an_answer(buttons: Any) -> bool:
+    """Whether a message's buttons are a guideline answer's follow-ups (then a rating is asked)."""
+    return isinstance(buttons, list) and any(
+        isinstance(button, Mapping) and button.get("payload") == ANSWER_FOLLOW_UP
+        for button in buttons)
+
 
 def shorten(text: str, limit: int) -> str:
     """`text` within `limit` characters, cut at a word boundary with an ellipsis when too long."""

@@ -17,6 +17,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.buttons import RATING_BUTTONS, RATING_QUESTION, closes_an_answer
 from bot.channels.recent import recent_ids
 from bot.helplines.rendering import referral_text
 
@@ -183,6 +184,13 @@ class MessagingOutput(OutputChannel):
                     return body if isinstance(body, dict) else {}
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
             raise ChannelDeliveryError(f"{self.name()} API unreachable: {error}") from error
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        """Sends a bot message; after a guideline answer, asks for a thumbs-up or -down."""
+        rate_it = closes_an_answer(message.get("buttons"))
+        await super().send_response(recipient_id, message)
+        if rate_it:
+            await self.send_text_with_buttons(recipient_id, RATING_QUESTION, RATING_BUTTONS)
 
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any],
                                **kwargs: Any) -> None:

@@ -61,23 +61,35 @@ def engine() -> Engine:
     return sa.create_engine(database_url())
 
 
+# Writes the audit entry of a deletion (action, target, rows deleted per store) in its
+# transaction, so a deletion and its record stand or fall together.
+AuditRecorder = Callable[[Connection, str, Optional[str], Dict[str, int]], None]
+
+
 def _run(deleter: Callable[[DataStore, Connection], int], stores: Sequence[DataStore],
-         db: Optional[Engine]) -> Dict[str, int]:
+         db: Optional[Engine], audit: Optional[AuditRecorder], action: str,
+         target: Optional[str]) -> Dict[str, int]:
     db = db or engine()
     with db.begin() as connection:
         # Before Rasa's first start the table is missing; Rasa creates the same one.
         EVENTS.create(connection, checkfirst=True)
-        return {store.name: deleter(store, connection) for store in stores}
+        deleted = {store.name: deleter(store, connection) for store in stores}
+        if audit is not None:
+            audit(connection, action, target, deleted)
+        return deleted
 
 
 def purge(older_than_seconds: float, stores: Sequence[DataStore] = DATA_STORES,
-          db: Optional[Engine] = None, now: Callable[[], float] = time.time) -> Dict[str, int]:
+          db: Optional[Engine] = None, now: Callable[[], float] = time.time,
+          audit: Optional[AuditRecorder] = None) -> Dict[str, int]:
     """Deletes everything older than `older_than_seconds`; returns rows deleted per store."""
     cutoff = now() - older_than_seconds
-    return _run(lambda store, connection: store.purge(connection, cutoff), stores, db)
+    return _run(lambda store, connection: store.purge(connection, cutoff), stores, db, audit,
+                "purge", f"older than {older_than_seconds:.0f} s")
 
 
 def erase(sender_id: str, stores: Sequence[DataStore] = DATA_STORES,
-          db: Optional[Engine] = None) -> Dict[str, int]:
+          db: Optional[Engine] = None, audit: Optional[AuditRecorder] = None) -> Dict[str, int]:
     """Deletes one person's data from every store; returns rows deleted per store."""
-    return _run(lambda store, connection: store.erase(connection, sender_id), stores, db)
+    return _run(lambda store, connection: store.erase(connection, sender_id), stores, db, audit,
+                "erase", sender_id)

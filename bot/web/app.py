@@ -5,10 +5,18 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.moderation.dashboard import Dashboard
+from bot.moderation.web import dashboard_blueprints
 from bot.web.config import WebConfig
 from bot.web.widget import widget_blueprint
 
-BLUEPRINTS = (widget_blueprint,)
+
+def moderation_blueprints(config: WebConfig):
+    """The moderator dashboard under /moderation, on the conversation database."""
+    return dashboard_blueprints(Dashboard(config.moderation))
+
+
+BLUEPRINTS = (widget_blueprint, moderation_blueprints)
 
 
 def create_app(config: WebConfig, name: str = "cop_web") -> Sanic:

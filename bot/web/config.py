@@ -1,9 +1,11 @@
 """Settings of the web app, shared by its blueprints."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
+
+from bot.moderation.config import ModerationConfig
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -21,3 +23,5 @@ class WebConfig:
     # What the privacy notice promises; keep equal to the tracker store purge (`--older-than 30d`).
     retention_days: int = 30
     node_modules: Path = ROOT / "node_modules"
+    # The moderator dashboard (/moderation): its database (DB_URL) and session secret.
+    moderation: ModerationConfig = field(default_factory=ModerationConfig)

@@ -55,8 +55,14 @@
     text: "Text",
     chat: "Chat online",
     whatsapp: "WhatsApp",
-    website: "Website"
+    website: "Website",
+    rateUp: "This answer helped",
+    rateDown: "This answer did not help",
+    rated: "Thanks for rating this answer"
   };
+  // A thumb sends one of these intents (data/nlu/feedback.yml); moderators see thumbs-down as a flag.
+  var RATINGS = { up: { emoji: "\ud83d\udc4d", payload: "/feedback_positive" },
+                  down: { emoji: "\ud83d\udc4e", payload: "/feedback_negative" } };
 
   function safeHref(href, protocols) {
     try {
@@ -196,7 +202,26 @@
     if (message.custom && message.custom.type === "helpline_referral") item.appendChild(helplineCard(message.custom));
     else item.appendChild(linkify(String(message.text || ""), el("p", { "class": "copw-text" })));
     if (message.pending) item.appendChild(el("span", { "class": "copw-note", text: T.waiting }));
+    if (from === "bot" && !message.custom) item.appendChild(ratingButtons(message));
     return item;
+  }
+
+  // Thumbs under a bot answer: one rating per answer, kept with the message in the tab's storage.
+  function ratingButtons(message) {
+    var box = el("div", { "class": "copw-rate" });
+    ["up", "down"].forEach(function (kind) {
+      var label = kind === "up" ? T.rateUp : T.rateDown;
+      var thumb = button(RATINGS[kind].emoji, "copw-btn copw-thumb", function () {
+        message.rated = kind;
+        save();
+        box.replaceWith(ratingButtons(message));
+        send(RATINGS[kind].emoji, RATINGS[kind].payload);
+      }, { "aria-label": label, title: label, "aria-pressed": String(message.rated === kind) });
+      thumb.disabled = Boolean(message.rated);
+      box.appendChild(thumb);
+    });
+    if (message.rated) box.appendChild(el("span", { "class": "copw-note", text: T.rated }));
+    return box;
   }
 
   function renderAll() {
