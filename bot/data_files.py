@@ -27,9 +27,16 @@ def json_ready(value: Any) -> Any:
 
 
 @lru_cache(maxsize=None)
-def validator(schema_file: Path) -> jsonschema.Draft202012Validator:
+def validator(schema_file: Path) -> jsonschema.Draft7Validator:
     """Each schema is read and compiled once, however many files it checks."""
-    return jsonschema.Draft202012Validator(json.loads(schema_file.read_text(encoding="utf-8")))
+    return jsonschema.Draft7Validator(json.loads(schema_file.read_text(encoding="utf-8")))
+
+
+def json_path(error: jsonschema.ValidationError) -> str:
+    """Where in the file the error is, as "$.services[0].phone" (jsonschema 3.2 has no
+    `json_path`; see requirements.in for why that version)."""
+    return "$" + "".join(f"[{part}]" if isinstance(part, int) else f".{part}"
+                         for part in error.absolute_path)
 
 
 def load_validated(path: Path, schema_file: Path) -> Dict[str, Any]:
@@ -38,6 +45,6 @@ def load_validated(path: Path, schema_file: Path) -> Dict[str, Any]:
     errors = list(validator(schema_file).iter_errors(data))
     if errors:
         raise ValueError(
-            f"{path.name}: " + "; ".join(f"{error.json_path}: {error.message}" for error in errors)
+            f"{path.name}: " + "; ".join(f"{json_path(error)}: {error.message}" for error in errors)
         )
     return data
