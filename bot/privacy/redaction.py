@@ -52,6 +52,9 @@ RARE_WORD_LOGPROB = -16.0
 COMMON_WORD_LOGPROB = -11.0
 # More frequent than this, a word is a function word ("the", "so", "can"), never a name.
 FUNCTION_WORD_LOGPROB = -6.0
+# More frequent than this, a word is an everyday word ("said", "says") even where a name could
+# stand ("my dad said"); "jack", "joy" and "mark" are rarer.
+EVERYDAY_WORD_LOGPROB = -9.5
 # Rarer than this, a word is no English word at all ("okafor", "ngozi").
 UNKNOWN_WORD_LOGPROB = -14.0
 # A known first name at most this frequent is treated as a name anywhere in a message.
@@ -69,7 +72,7 @@ PROFILE_URL = re.compile(
     r"\.com/@?[\w.]+", re.IGNORECASE)
 UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b", re.IGNORECASE)
 # "jake", "O'Brien", "o'connor"
-APOSTROPHE_NAME = re.compile(r"^[A-Za-z]+(?:'[A-Za-z]+)?$")
+APOSTROPHE_NAME = re.compile(r"^[^\W\d_]+(?:'[^\W\d_]+)?$")
 # Canadian "M4B 1B3" and the P.O. boxes used as addresses in Kenya and elsewhere.
 CANADIAN_POSTCODE = re.compile(r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b", re.IGNORECASE)
 PO_BOX = re.compile(r"\bP\.?\s?O\.?\s?Box\s+\d[\d-]*", re.IGNORECASE)
@@ -81,6 +84,9 @@ ORDINAL = re.compile(r"^\d{1,4}(?:st|nd|rd|th)$", re.IGNORECASE)
 DIGIT_GROUPS = re.compile(r"(?<![\w+])\+?\d[\d\s.-]*\d|\b\d\b")
 MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 8, 15
 LOCAL_NUMBER_DIGITS = 7
+# A number spelt out to fool filters: "zero seven seven zero zero nine ...".
+DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
+SPELT_NUMBER = re.compile(rf"\b(?:{DIGIT_WORD}[\s,.-]+){{6,}}{DIGIT_WORD}\b", re.IGNORECASE)
 # Seven-digit local numbers ("555-0123") count where a phone is being talked about.
 LOCAL_NUMBER = re.compile(
     r"(?:number|no|num|phone|from|call|called|text|texted|ring|rang|whatsapp|is)\W+"
@@ -126,6 +132,14 @@ class Vocabulary:
                 or (self.is_first_name(text) and logprob < RARE_NAME_LOGPROB)
                 or logprob < UNKNOWN_WORD_LOGPROB)
 
+    def named_word(self, token: Token) -> bool:
+        """After "called", "my name is", "my friend", "auntie": any first name, even one that is
+        also a word ("a boy called jack", "auntie joy"), or what `could_be_name` accepts."""
+        return self.could_be_name(token) or (
+            token.text.isalpha() and not token.is_stop and token.lower_ not in self.not_names
+            and self.is_first_name(token.text)
+            and self.word_logprob(token.lower_) < EVERYDAY_WORD_LOGPROB)
+
     def titled_first_name(self, token: Token) -> bool:
         """"Will" in "Will Harrington": a capitalised first name before a surname, even when it
         is also a word; function words ("The", "So") never are."""
@@ -145,8 +159,8 @@ class Vocabulary:
         if self.never_a_name(token):
             return False
         previous = token.nbor(-1).lower_ if token.i > 0 else ""
-        if previous in ("in", "near", "to", "at", "visit", "visiting"):
-            return False
+        if previous in ("in", "near", "to", "at", "visit", "visiting", "a", "an", "the"):
+            return False  # a place ("moved to Nairobi") or a thing ("a Karen", "the Westfield")
         logprob = self.word_logprob(token.lower_)
         if self.is_first_name(token.text) and logprob <= RARE_NAME_LOGPROB:
             return True
@@ -235,6 +249,9 @@ class Redactor:
             ("could_be_school_name", vocabulary.could_be_school_name),
             ("street_word", vocabulary.street_word),
             ("titled_first_name", vocabulary.titled_first_name),
+            ("named_word", vocabulary.named_word),
+            ("unknown_word", lambda token: not vocabulary.never_a_name(token)
+             and vocabulary.word_logprob(token.lower_) < UNKNOWN_WORD_LOGPROB),
             # "Mill Lane", "MG Road"; not "Street View" (no house number to anchor it).
             ("capitalised_street_word", lambda token: vocabulary.street_word(token) and (
                 token.is_title or (token.is_upper and len(token) <= 4))
@@ -250,18 +267,19 @@ class Redactor:
         ):
             Token.set_extension(name, getter=getter, force=True)
         name = {"_": {"could_be_name": True}}
+        named = {"_": {"named_word": True}}
         surname = [{"ORTH": "-", "OP": "?"}, {"_": {"could_be_name": True}, "OP": "?"},
                    {"ORTH": "-", "OP": "?"}, {"_": {"could_be_name": True}, "OP": "?"}]
         title_word = {"LOWER": {"IN": rules["titles"]}, "IS_TITLE": True}
         short_title = {"LOWER": {"IN": ["mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr."]}}
-        surname_token = {"TEXT": {"REGEX": r"^[A-Za-z][A-Za-z']+$"}, "IS_STOP": False}
+        surname_token = {"TEXT": {"REGEX": r"^[^\W\d_][^\W\d_']+$"}, "IS_STOP": False}
         matcher = Matcher(self.nlp.vocab)
         matcher.add("name", [
             [{"LOWER": "my"}, {"LOWER": {"IN": ["name", "names", "nam"]}},
-             {"LOWER": {"IN": ["is", "'s", "s", "=", ":"]}, "OP": "?"}, name, *surname],
-            [{"LOWER": {"IN": rules["naming_words"]}}, {"LOWER": "me", "OP": "?"}, name, *surname],
+             {"LOWER": {"IN": ["is", "'s", "s", "=", ":"]}, "OP": "?"}, named, *surname],
+            [{"LOWER": {"IN": rules["naming_words"]}}, {"LOWER": "me", "OP": "?"}, named, *surname],
             [{"LOWER": {"IN": rules["relation_words"]}}, {"IS_PUNCT": True, "OP": "?"},
-             name, *surname],
+             named, *surname],
             [{"LOWER": {"IN": ["i", "this", "it"]}}, {"LOWER": {"IN": ["'m", "m", "am", "is", "'s"]}},
              name, *surname],
             [{"LOWER": {"IN": ["im", "its"]}}, {"LOWER": "me", "OP": "?"}, name, *surname],
@@ -272,12 +290,16 @@ class Redactor:
             [short_title, {"ORTH": ".", "OP": "?"}, surname_token, *surname],
             [{"LOWER": {"IN": rules["titles"]}}, {"TEXT": {"REGEX": r"^[A-Za-z]'[A-Za-z]+$"}}],
             [{"IS_TITLE": True, "_": {"titled_first_name": True}}, {"_": {"is_name": True}}],
+            # "Ngozi Eze": two capitalised words that are no English words, even first in a line.
+            [{"IS_TITLE": True, "_": {"unknown_word": True}},
+             {"IS_TITLE": True, "_": {"unknown_word": True}}],
             [{"_": {"is_name": True}}, *surname],
         ])
         street_type = {"LOWER": {"IN": rules["street_types"]}}
         street_name = {"_": {"street_word": True}, "OP": "{1,3}"}
         house = {"TEXT": {"REGEX": r"^\d{1,5}[a-zA-Z]?(?:/\d{1,5}[a-zA-Z]?)?$"}}
-        unit = [{"LOWER": {"IN": rules["unit_words"]}}, house, {"IS_PUNCT": True, "OP": "?"}]
+        unit = [{"LOWER": {"IN": rules["unit_words"]}}, {"ORTH": ".", "OP": "?"}, house,
+                {"IS_PUNCT": True, "OP": "?"}]
         then_unit = [{"IS_PUNCT": True, "OP": "?"}, {"LOWER": {"IN": rules["unit_words"]}}, house]
         foreign_street = {"LOWER": {"IN": rules["street_types_first"]}}
         matcher.add("address", [
@@ -341,9 +363,9 @@ class Redactor:
         return _without_overlaps(spans)
 
     def _phones(self, text: str) -> List[Span]:
+        spans = [Span(m.start(), m.end(), "phone") for m in SPELT_NUMBER.finditer(text)]
         if sum(character.isdigit() for character in text) < LOCAL_NUMBER_DIGITS:
-            return []  # most messages: no number to find, and phonenumbers is the slow part
-        spans = []
+            return spans  # most messages: no number to find, and phonenumbers is the slow part
         for region in PHONE_REGIONS:
             for match in phonenumbers.PhoneNumberMatcher(text, region):
                 spans.append(Span(match.start, match.end, "phone"))
@@ -354,8 +376,10 @@ class Redactor:
                     and not TIME.match(candidate)):
                 spans.append(Span(match.start(), match.start() + len(candidate), "phone"))
         spans += [Span(m.start(1), m.end(1), "phone") for m in LOCAL_NUMBER.finditer(text)]
+        # Helpline numbers are public; a P.O. box number is part of an address.
         helplines = [match.span() for match in DIGIT_GROUPS.finditer(text)
                      if re.sub(r"\D", "", match.group()) in self.helpline_digits]
+        helplines += [match.span() for match in PO_BOX.finditer(text)]
         return [span for span in spans
                 if not any(span.start < end and start < span.end for start, end in helplines)]
 
