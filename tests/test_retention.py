@@ -17,6 +17,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.moderation.schema import audit_log
 from bot.privacy.retention import DATA_STORES, DataStore, purge
 from bot.storage.durable import DurableSQLTrackerStore
 from tests.conftest import ROOT
@@ -79,8 +80,14 @@ def test_erase_deletes_one_persons_conversation_only(db_url):
     child, other = senders("child", "other")
     store_conversation(db_url, child, 3, 1)
     store_conversation(db_url, other, 1)
-    assert bot(db_url, "erase", child) == {"erased": {"tracker_events": 4}, "sender_id": child}
+    assert bot(db_url, "erase", child) == {
+        "erased": {"tracker_events": 4, "moderation_reviews": 0}, "sender_id": child}
     assert event_counts(db_url, child, other) == {child: 0, other: 2}
+    # The erasure is in the dashboard's audit log, by id and counts only.
+    with sa.create_engine(db_url).connect() as connection:
+        entry = connection.execute(sa.select(audit_log).order_by(audit_log.c.id.desc())).first()
+    assert (entry.actor, entry.action, entry.target) == ("system:erase", "erase", child)
+    assert json.loads(entry.detail) == {"tracker_events": 4, "moderation_reviews": 0}
 
 
 def test_purge_age_defaults_to_purge_after_days(tmp_path, monkeypatch):
@@ -99,7 +106,8 @@ def test_the_automatic_purge_runs_again_at_its_interval_and_stops_cleanly(tmp_pa
                             env=dict(os.environ, DB_URL=db_url), stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True)
     try:
-        assert json.loads(loop.stdout.readline())["purged"] == {"tracker_events": 0}
+        assert json.loads(loop.stdout.readline())["purged"] == {
+            "tracker_events": 0, "moderation_reviews": 0}
         (old,) = senders("old")
         store_conversation(db_url, old, 31)  # arrives after the first pass
         deadline = time.monotonic() + 60
