@@ -82,6 +82,21 @@ class Cluster:
                 assert time.monotonic() < deadline, f"{service.name} did not start"
                 time.sleep(1)
 
+    def wait_until_balanced(self, upstream: str, timeout: float = 60) -> None:
+        """nginx keeps a server it saw fail out of its upstream for fail_timeout (10 s) even
+        after it is back; wait until the balancer itself passes a health check through."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(
+                        f"http://127.0.0.1:{BALANCER[upstream]}/health", timeout=5) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, f"the balancer's {upstream} upstream stayed down"
+            time.sleep(1)
+
     def user_events(self, sender: str) -> List[str]:
         return [data["text"] for kind, data in self.events(sender) if kind == "user"]
 
@@ -278,6 +293,7 @@ def test_action_server_replicas_fail_over_and_the_helpline_survives_losing_all(c
         assert UNIVERSAL_REFERRAL in question  # not silence: the safe fallback
     finally:
         cluster.start(*cluster.actions)
+        cluster.wait_until_balanced("actions")
 
 
 def test_rasa_killed_mid_conversation_loses_nothing_and_continues_after_restart(cluster):
