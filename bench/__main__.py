@@ -93,8 +93,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     results.update(timestamp=stamp, machine=machine.describe(), steps=steps,
                    previous=previous.name if previous else None)
     workdir = args.workdir.resolve()
-    if "training" not in results and trainings_record(workdir).exists():
-        # A first partial run: the models `python -m bench train` has finished so far.
+    if trainings_record(workdir).exists():
+        # The models this work folder really has (`python -m bench train` so far) win over an
+        # earlier results file's record, which may name models of another checkout.
         results["training"] = json.loads(trainings_record(workdir).read_text())
     if "train" in steps:
         results["training"] = train_all(workdir, args.config.resolve(), args.reuse)
