@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 from bench.training import rasa_env
 from bot.services import (BIN, AssistantConfig, Service, action_server, rasa_server,

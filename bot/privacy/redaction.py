@@ -239,6 +239,7 @@ class Redactor:
         self.titles = frozenset(rules["titles"])
         self.context_words = {kind: frozenset(rules["context_words"][kind])
                               for kind in rules["context_words"]}
+        self.context_words["name"] |= frozenset(rules["relation_words"] + rules["naming_words"])
         self.matcher = self._build_matcher(rules)
 
     def _build_matcher(self, rules: Dict[str, Any]) -> Matcher:
