@@ -60,7 +60,8 @@ def run(our_model: Path, starter_project: Path, starter_model: Path, workdir: Pa
     texts = [text for text, _ in held_out()]
     return {
         "plan": {"levels": list(plan.levels), "messages_per_level": plan.messages,
-                 "seconds_per_level": plan.seconds, "warmup": plan.warmup},
+                 "seconds_per_level": plan.seconds, "warmup": plan.warmup,
+                 "conversation_length": plan.conversation_length},
         "ours": run_stack(stacks.ours(our_model, workdir / "ours"), plan, texts, with_parse=True),
         "starter": run_stack(stacks.starter(starter_project, starter_model, workdir / "starter-run"),
                              plan, texts, with_parse=False),

@@ -1,7 +1,8 @@
 """A bounded load generator for localhost: N conversations at once, each one message at a time.
 
 A conversation waits for the answer before it sends its next message, as a person does, so N
-concurrent conversations keep at most N requests in flight. Each level stops after `messages`
+concurrent conversations keep at most N requests in flight; when it has sent its messages, a new
+conversation takes its place. Each level stops after `messages`
 answers or `seconds`, whichever comes first.
 """
 from __future__ import annotations
@@ -62,20 +63,24 @@ def parse_body(sender: str, text: str) -> dict:
 
 async def _conversation(session: aiohttp.ClientSession, url: str, body: BodyMaker, sender: str,
                         texts: Sequence[str], budget: "Budget", result: LevelResult) -> None:
-    for text in itertools.cycle(texts):
-        if not budget.take():
-            return
-        started = time.perf_counter()
-        try:
-            async with session.post(url, json=body(sender, text)) as response:
-                await response.read()
-                ok = response.status == 200
-        except (aiohttp.ClientError, asyncio.TimeoutError):
-            ok = False
-        if ok:
-            result.latencies_ms.append((time.perf_counter() - started) * 1000)
-        else:
-            result.errors += 1
+    """One visitor after another on this connection: each sends TEXTS as one conversation, and
+    the next starts under a new id. A single id for the whole run would grow one tracker to
+    hundreds of turns, which no child's conversation reaches, and measure its replay instead."""
+    for visitor in itertools.count():
+        for text in texts:
+            if not budget.take():
+                return
+            started = time.perf_counter()
+            try:
+                async with session.post(url, json=body(f"{sender}-{visitor}", text)) as response:
+                    await response.read()
+                    ok = response.status == 200
+            except (aiohttp.ClientError, asyncio.TimeoutError):
+                ok = False
+            if ok:
+                result.latencies_ms.append((time.perf_counter() - started) * 1000)
+            else:
+                result.errors += 1
 
 
 class Budget:

@@ -203,7 +203,9 @@ def markdown(results: dict, images: str) -> str:
         plan = results["latency"]["plan"]
         lines += ["## Turn latency and throughput", "",
                   f"Each level: up to {plan['messages_per_level']} messages or "
-                  f"{plan['seconds_per_level']} s, after {plan['warmup']} warm-up messages.", "",
+                  f"{plan['seconds_per_level']} s, after {plan['warmup']} warm-up messages; each "
+                  f"conversation sends {plan.get('conversation_length', 'all its')} messages, "
+                  "then a new one starts.", "",
                   *latency_table(results["latency"]), "",
                   f"![latency]({images}-latency.png)", ""]
     lines += ["## Resources", "", *resources_table(results), ""]

@@ -7,6 +7,7 @@ import sqlite3
 import uuid
 from pathlib import Path
 
+from rasa.core.brokers.sql import SQLEventBroker
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -52,6 +53,25 @@ def test_user_text_and_entity_values_are_masked_and_the_intent_kept(tmp_path):
     assert user["parse_data"]["intent_ranking"] == [INTENT]
     assert user["parse_data"]["entities"] == redact_entities(ENTITIES)
     assert slot["name"] == "country" and slot["value"] == "GB"
+
+
+def test_a_growing_conversation_is_stored_and_streamed_masked_once_per_event(tmp_path):
+    """Turn after turn only the new events are written, masked, to the database and to an
+    event broker (Rasa's SQL broker here, as a real one would receive them)."""
+    broker = SQLEventBroker(db=str(tmp_path / "broker.db"))
+    store = RedactingTrackerStore(host=f"sqlite:///{tmp_path / 'tracker.db'}", domain=DOMAIN,
+                                  event_broker=broker)
+    tracker = DialogueStateTracker("kid", DOMAIN.slots)
+    for turn in range(3):
+        tracker.update(UserUttered(f"{MESSAGE} turn {turn}", INTENT))
+        asyncio.run(store.save(tracker))
+    stored = [data for kind, data in stored_rows(tmp_path / "tracker.db", "kid")]
+    with sqlite3.connect(tmp_path / "broker.db") as db:
+        streamed = [json.loads(data) for (data,) in db.execute("SELECT data FROM events")]
+    for events in (stored, streamed):
+        assert [event["text"] for event in events] == [
+            redact_text(f"{MESSAGE} turn {turn}") for turn in range(3)]
+        assert EMAIL not in json.dumps(events)
 
 
 def test_redaction_can_be_switched_off_for_a_consented_deployment(tmp_path, monkeypatch):

@@ -14,11 +14,13 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import Any, Dict, List
+from typing import Any, Dict, Iterator, List
 
+from rasa.core.brokers.broker import EventBroker
 from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.core.events import Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.orm import Session
 
 from bot.privacy.redaction import default_redactor, redact_entities, redact_text
 from bot.storage.durable import DurableSQLTrackerStore
@@ -64,7 +66,12 @@ def redacted_events(events: List[Event]) -> List[Event]:
 
 
 class RedactingTrackerStore(DurableSQLTrackerStore):
-    """The durable SQL tracker store, writing user events with personal details masked."""
+    """The durable SQL tracker store, writing user events with personal details masked.
+
+    Only the events not yet stored are masked, where Rasa picks them (`_additional_events` for
+    the database, `_stream_new_events` for an event broker): masking the whole tracker at every
+    save made each turn cost more the longer the conversation was.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -72,9 +79,12 @@ class RedactingTrackerStore(DurableSQLTrackerStore):
         # redactor stops the server at start instead of failing every save.
         default_redactor()
 
-    async def save(self, tracker: DialogueStateTracker) -> None:
+    def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator:
+        events = super()._additional_events(session, tracker)
+        return iter(redacted_events(list(events))) if redaction_enabled() else events
+
+    async def _stream_new_events(self, event_broker: EventBroker, new_events: List[Event],
+                                 sender_id: str) -> None:
         if redaction_enabled():
-            tracker = DialogueStateTracker.from_events(
-                tracker.sender_id, redacted_events(list(tracker.events)),
-                self.domain.slots if self.domain else None)
-        await super().save(tracker)
+            new_events = redacted_events(new_events)
+        await super()._stream_new_events(event_broker, new_events, sender_id)
