@@ -77,6 +77,9 @@ def parser() -> argparse.ArgumentParser:
                       help="messages per level at most (BENCH_MESSAGES)")
     main.add_argument("--seconds", type=float, default=float(env("BENCH_SECONDS", "40")),
                       help="seconds per level at most (BENCH_SECONDS)")
+    main.add_argument("--workers", type=int, default=int(env("BENCH_WORKERS", "2")),
+                      help="Rasa workers of the extra run with Redis locks; 1 leaves it out "
+                           "(BENCH_WORKERS)")
     return main
 
 
@@ -106,7 +109,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         if model_path(results, "ours") is None or model_path(results, "starter") is None:
             parser().error("no trained models recorded: run `python -m bench train` first")
         plan = latency.LoadPlan(levels=[int(n) for n in args.levels.split(",")],
-                                messages=args.messages, seconds=args.seconds)
+                                messages=args.messages, seconds=args.seconds,
+                                workers=args.workers)
         results["latency"] = latency.run(
             model_path(results, "ours"), Path(results["training"]["starter"]["project"]),
             model_path(results, "starter"), workdir / "servers", plan)

@@ -84,12 +84,17 @@ def quality_table(quality: dict) -> List[str]:
     return lines
 
 
+# (stack, route, label) of every latency series, in the tables' and plots' order.
+SERIES = (("ours", "webhook", "ours, webhook"),
+          ("ours", "model_parse", "ours, /model/parse (floor)"),
+          ("starter", "webhook", "starter bot, webhook"),
+          ("ours_workers", "webhook", "ours, 2 Rasa workers + Redis locks, webhook"))
+
+
 def latency_table(latency: dict) -> List[str]:
     lines = ["| target | conversations | messages | errors | p50 ms | p95 ms | p99 ms | msg/s |",
              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
-    for stack, route, label in (("ours", "webhook", "ours, webhook"),
-                                ("ours", "model_parse", "ours, /model/parse (floor)"),
-                                ("starter", "webhook", "starter bot, webhook")):
+    for stack, route, label in SERIES:
         for level in latency.get(stack, {}).get(route, []):
             lines.append(f"| {label} | {level['concurrency']} | {level['messages']} | "
                          f"{level['errors']} | {level['p50_ms']} | {level['p95_ms']} | "
@@ -98,7 +103,9 @@ def latency_table(latency: dict) -> List[str]:
 
 
 def resources_table(results: dict) -> List[str]:
-    lines = ["| | ours | starter bot | rasa default (NLU only) |", "| --- | --- | --- | --- |"]
+    columns = ("ours", "starter", "rasa_default", "ours_workers")
+    lines = ["| | ours | starter bot | rasa default (NLU only) | ours, 2 workers |",
+             "| --- | --- | --- | --- | --- |"]
     training = results.get("training", {})
     latency = results.get("latency", {})
 
@@ -112,12 +119,14 @@ def resources_table(results: dict) -> List[str]:
          lambda n: latency[n]["memory_after_load"]["rasa-server"]["rss_mb"]),
         ("Rasa server peak RSS (MB)",
          lambda n: latency[n]["memory_after_load"]["rasa-server"]["peak_rss_mb"]),
+        ("Rasa server, all its processes: PSS after load (MB)",
+         lambda n: latency[n]["memory_after_load"]["rasa-server"]["processes_pss_mb"]),
         ("action server peak RSS (MB)",
          lambda n: latency[n]["memory_after_load"]["action-server"]["peak_rss_mb"]),
     ]
     for label, read in rows:
         values = []
-        for name in ("ours", "starter", "rasa_default"):
+        for name in columns:
             try:
                 values.append(_fmt(read(name)))
             except (KeyError, TypeError):  # not measured in this run
@@ -148,9 +157,7 @@ def plot_confusion(quality: dict, path: Path) -> None:
 
 def plot_latency(latency: dict, path: Path) -> None:
     figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
-    for stack, route, label in (("ours", "webhook", "ours (webhook)"),
-                                ("ours", "model_parse", "ours (/model/parse)"),
-                                ("starter", "webhook", "starter bot (webhook)")):
+    for stack, route, label in SERIES:
         levels = latency.get(stack, {}).get(route, [])
         if not levels:
             continue

@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional, Sequence
 
 from bench.training import rasa_env
 from bot.services import (BIN, AssistantConfig, Service, action_server, rasa_server,
@@ -23,14 +23,34 @@ from bot.services import (BIN, AssistantConfig, Service, action_server, rasa_ser
 PORT_BASE = int(os.environ.get("BENCH_PORT_BASE", "18000"))
 
 
-def resident_megabytes(pid: int) -> Dict[str, float]:
-    """Resident memory now and at its peak (VmRSS, VmHWM) of one process, from Linux's /proc."""
+def _proc_fields(path: Path, keys: Sequence[str]) -> Dict[str, float]:
+    """Megabytes of the KEYS (kB lines such as "VmRSS:  1234 kB") of a /proc file."""
     fields = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+    for line in path.read_text().splitlines():
         key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            fields[key] = round(int(value.split()[0]) / 1024, 1)
-    return {"rss_mb": fields.get("VmRSS", 0.0), "peak_rss_mb": fields.get("VmHWM", 0.0)}
+        if key in keys:
+            fields[key] = int(value.split()[0]) / 1024
+    return fields
+
+
+def process_tree(pid: int) -> List[int]:
+    """PID and every process below it: a server with Sanic workers runs them as children."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children += [int(child) for child in (task / "children").read_text().split()]
+    return [pid] + [grandchild for child in children for grandchild in process_tree(child)]
+
+
+def resident_megabytes(pid: int) -> Dict[str, float]:
+    """Resident memory now and at its peak (VmRSS, VmHWM) of one process, from Linux's /proc,
+    and the proportional set size of it and its children together: forked workers share pages,
+    which their summed RSS would count twice."""
+    status = _proc_fields(Path(f"/proc/{pid}/status"), ("VmRSS", "VmHWM"))
+    shared = sum(_proc_fields(Path(f"/proc/{p}/smaps_rollup"), ("Pss",)).get("Pss", 0.0)
+                 for p in process_tree(pid))
+    return {"rss_mb": round(status.get("VmRSS", 0.0), 1),
+            "peak_rss_mb": round(status.get("VmHWM", 0.0), 1),
+            "processes_pss_mb": round(shared, 1)}
 
 
 def answers(url: str, body: bytes) -> bool:
@@ -85,16 +105,23 @@ class Stack:
             service.stop(20)
 
 
-def ours(model: Path, workdir: Path, port_base: int = PORT_BASE) -> Stack:
+def ours(model: Path, workdir: Path, port_base: int = PORT_BASE, workers: int = 1,
+         redis_url: Optional[str] = None) -> Stack:
     """Action server and Rasa server as `make run` configures them (the shipped endpoints.yml:
-    redacting SQLite tracker store, in-memory lock store), with a fresh database in WORKDIR."""
+    redacting SQLite tracker store, in-memory lock store), with a fresh database in WORKDIR.
+
+    With WORKERS > 1 the Rasa server runs that many Sanic workers, which must share their
+    conversation locks in the Redis of REDIS_URL (bot/storage/lock_store.py)."""
     workdir.mkdir(parents=True, exist_ok=True)
     database = workdir / "tracker.db"
     database.unlink(missing_ok=True)
     config = AssistantConfig(model=model, rasa_port=port_base + 5, action_port=port_base + 55,
                              auth_token=secrets.token_urlsafe(16), log_dir=workdir)
-    env = dict(rasa_env(), **service_environment(config), DB_URL=f"sqlite:///{database}")
+    env = dict(rasa_env(), **service_environment(config), DB_URL=f"sqlite:///{database}",
+               SANIC_WORKERS=str(workers))
     env.pop("REDIS_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     return Stack("ours", [action_server(config), rasa_server(config)], config.rasa_port,
                  config.auth_token, workdir, env=env)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from rasa.core.lock_store import InMemoryLockStore, RedisLockStore
 
 from bot.channels.recent import RecentIds, RedisRecentIds, recent_ids
@@ -13,6 +14,14 @@ def test_without_redis_url_locks_and_delivery_ids_stay_in_memory(monkeypatch):
     monkeypatch.delenv("REDIS_URL", raising=False)
     assert isinstance(EnvironmentLockStore(endpoint_config=None), InMemoryLockStore)
     assert isinstance(recent_ids(), RecentIds)
+
+
+def test_several_rasa_workers_without_redis_url_are_refused(monkeypatch):
+    """Workers with in-memory locks would answer one conversation at once and interleave it."""
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("SANIC_WORKERS", "2")
+    with pytest.raises(ValueError, match="REDIS_URL"):
+        EnvironmentLockStore(endpoint_config=None)
 
 
 def test_two_processes_with_redis_url_queue_on_the_same_conversation_lock(redis_server, monkeypatch):

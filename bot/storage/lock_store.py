@@ -13,6 +13,7 @@ import os
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
+from rasa.constants import ENV_SANIC_WORKERS
 from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 
 REDIS_URL_ENV = "REDIS_URL"
@@ -36,9 +37,26 @@ def redis_lock_store(url: str) -> RedisLockStore:
     )
 
 
+def sanic_workers(environ: Mapping[str, str] = os.environ) -> int:
+    """The Rasa server's worker processes, as Rasa reads them (SANIC_WORKERS, default 1)."""
+    try:
+        return int(environ.get(ENV_SANIC_WORKERS, "1"))
+    except ValueError:
+        return 1
+
+
 class EnvironmentLockStore:
-    """A factory Rasa calls like a lock store class: Redis's when REDIS_URL is set, else memory."""
+    """A factory Rasa calls like a lock store class: Redis's when REDIS_URL is set, else memory.
+
+    Rasa allows SANIC_WORKERS > 1 for any custom lock store type, so this one must refuse to
+    hand several workers in-memory locks: each would lock only its own copy.
+    """
 
     def __new__(cls, endpoint_config: Any = None) -> LockStore:  # type: ignore[misc]
         url = redis_url()
-        return redis_lock_store(url) if url else InMemoryLockStore()
+        if url:
+            return redis_lock_store(url)
+        if sanic_workers() > 1:
+            raise ValueError(f"{ENV_SANIC_WORKERS}={sanic_workers()} needs {REDIS_URL_ENV}: "
+                             "workers must share their conversation locks in Redis")
+        return InMemoryLockStore()
