@@ -95,6 +95,9 @@ def test_apps_brands_and_capitalised_sentences_are_not_names(text: str) -> None:
     ("Hi, I'm Fatima Al-Sayed, a parent", "Al-Sayed"),
     ("my pupil Aroha Ngata disclosed something", "Ngata"),
     ("he has my address, Flat 2, Lotus Apartments, Link Road", "Lotus Apartments"),
+    ("Kind regards, Helen Marsh", "Marsh"),
+    ("kwame is being mean to me online", "kwame"),
+    ("our address is House No. 23, Ngong Road, Nairobi", "23"),
     ("my gamertag is Silent Ghost 99 add me", "Silent Ghost 99"),
     ("my account is lily_draws_ and someone copied it", "lily_draws_"),
 ])

@@ -61,6 +61,8 @@ def _register_word_tests(vocabulary: Vocabulary, rules: Dict[str, Any]) -> None:
         ("surname_word", vocabulary.surname_word),
         ("lower_or_first_name", lambda token: token.is_lower
          or vocabulary.is_first_name(token.text)),
+        ("known_first_name", lambda token: vocabulary.is_first_name(token.text)
+         and not vocabulary.is_common(token.text)),
         ("family_name", lambda token: capitalised(token) and not vocabulary.never_a_name(token)
          and (vocabulary.word_logprob(token.lower_) < UNKNOWN_WORD_LOGPROB
               or (token.lower_ in vocabulary.names.surnames
@@ -86,6 +88,10 @@ def _name_patterns(rules: Dict[str, Any]) -> List[Pattern]:
     subject = {"_": {"subject_name": True}}
     # "me and kwame", not "Leeds" nor the "mrs" of "told mrs nair"
     person = {"_": {"subject_name": True, "is_place": False}, "LOWER": {"NOT_IN": rules["titles"]}}
+    # A person written in lower case or a first name: "kwame is", "Sarah and"; not "Zepeto".
+    lower_person = {**person, "_": {**person["_"], "lower_or_first_name": True}}
+    # "kwame is", "kwame and": a first name no English word is; "emoji and", "lite is" are not.
+    known_person = {**person, "_": {**person["_"], "known_first_name": True}}
     subject_verb = {"LOWER": {"IN": rules["subject_verbs"]}}
     relation = {"LOWER": {"IN": rules["relation_words"]}}
     title_word = {"LOWER": {"IN": rules["titles"]}, "IS_TITLE": True}
@@ -102,9 +108,11 @@ def _name_patterns(rules: Dict[str, Any]) -> List[Pattern]:
         [named, {"ORTH": "'s"}, relation],
         [subject, *surname, subject_verb],
         [subject, {"LOWER": "and"}, subject, subject_verb],
-        [{"LOWER": {"IN": rules["object_verbs"]}},
-         {**person, "_": {**person["_"], "lower_or_first_name": True}}],
+        [{"LOWER": {"IN": rules["object_verbs"]}}, lower_person],
         [{"LOWER": {"IN": ["me", "i"]}}, {"LOWER": "and"}, person],
+        [known_person, {"LOWER": {"IN": rules["person_links"]}}],
+        [{"LOWER": {"IN": rules["sign_offs"]}}, {"ORTH": ","}, {"IS_SPACE": True, "OP": "?"},
+         name, *surname],
         [person, {"LOWER": "and"}, {"LOWER": {"IN": ["me", "i"]}}],
         [{"LOWER": {"IN": ["i", "this", "it"]}}, {"LOWER": {"IN": ["'m", "m", "am", "is", "'s"]}},
          name, *surname],
@@ -132,7 +140,9 @@ def _address_patterns(rules: Dict[str, Any]) -> Tuple[List[Pattern], List[Patter
     street_name = {"_": {"street_word": True}, "OP": "{1,3}"}
     # "14", "4b", "12/3", "B-204", "G-9/3"
     house = {"TEXT": {"REGEX": r"^(?:[A-Za-z]{1,2}-)?\d{1,5}[a-zA-Z]?(?:/\d{1,5}[a-zA-Z]?)?$"}}
-    unit = [{"LOWER": {"IN": rules["unit_words"]}}, {"ORTH": ".", "OP": "?"}, house,
+    # "flat 3", "House No. 23", "apt #4"
+    number_word = {"LOWER": {"IN": ["no", "no.", "number", "num", "#"]}, "OP": "?"}
+    unit = [{"LOWER": {"IN": rules["unit_words"]}}, number_word, {"ORTH": ".", "OP": "?"}, house,
             {"IS_PUNCT": True, "OP": "?"}]
     then_unit = [{"IS_PUNCT": True, "OP": "?"}, {"LOWER": {"IN": rules["unit_words"]}}, house]
     foreign_street = {"LOWER": {"IN": rules["street_types_first"]}}
@@ -142,7 +152,7 @@ def _address_patterns(rules: Dict[str, Any]) -> Tuple[List[Pattern], List[Patter
         building,
         [{"LOWER": {"IN": rules["area_words"]}}, {"ORTH": ".", "OP": "?"}, house],
         [{"LOWER": {"IN": [w for w in rules["unit_words"] if w not in ("no", "no.")]}},
-         {"ORTH": ".", "OP": "?"}, house],
+         number_word, {"ORTH": ".", "OP": "?"}, house],
         [{"TEXT": {"REGEX": r"^[A-Za-z]{1,2}-\d{1,5}[a-zA-Z]?$"}}],
     ]
     return parts, [

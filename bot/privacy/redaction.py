@@ -146,10 +146,12 @@ class Redactor:
         self.context_words = {kind: frozenset(rules["context_words"][kind])
                               for kind in rules["context_words"]}
         self.context_words["name"] |= frozenset(
-            rules["relation_words"] + rules["naming_words"] + rules["object_verbs"])
+            rules["relation_words"] + rules["naming_words"] + rules["object_verbs"]
+            + rules["sign_offs"])
         # Words after a name that led to it: "sofia told", "grace's mum", "kwame and i".
         self.trailing_words = {"name": frozenset(
-            rules["subject_verbs"] + rules["relation_words"] + ["'s", "and", "i", "me"])}
+            rules["subject_verbs"] + rules["relation_words"] + rules["person_links"]
+            + ["i", "me"])}
         self.username_connectors = frozenset(USERNAME_CONNECTORS)
         self.matcher = build_matcher(self.nlp, self.vocabulary, rules)
         # "Stardew Valley", "Bantay Bata": no word of these is a person's name.
