@@ -91,7 +91,7 @@ def _name_patterns(rules: Dict[str, Any]) -> List[Pattern]:
     # A person written in lower case or a first name: "kwame is", "Sarah and"; not "Zepeto".
     lower_person = {**person, "_": {**person["_"], "lower_or_first_name": True}}
     # "kwame is", "kwame and": a first name no English word is; "emoji and", "lite is" are not.
-    known_person = {**person, "_": {**person["_"], "known_first_name": True}}
+    known_person = {**person, "_": {**person["_"], "known_first_name": True, "is_name": True}}
     subject_verb = {"LOWER": {"IN": rules["subject_verbs"]}}
     relation = {"LOWER": {"IN": rules["relation_words"]}}
     title_word = {"LOWER": {"IN": rules["titles"]}, "IS_TITLE": True}
@@ -102,7 +102,13 @@ def _name_patterns(rules: Dict[str, Any]) -> List[Pattern]:
          {"LOWER": {"IN": ["name", "names", "nam"]}},
          {"LOWER": {"IN": ["is", "'s", "s", "=", ":"]}, "OP": "?"}, named, *surname],
         [{"LOWER": {"IN": rules["naming_words"]}}, {"LOWER": "me", "OP": "?"}, named, *surname],
-        [relation, {"IS_PUNCT": True, "OP": "?"}, named, *surname],
+        [{**relation, "IS_TITLE": False}, {"IS_PUNCT": True, "OP": "?"}, named, *surname],
+        # A capitalised relation word may name a body ("Parent Teacher Association"): then
+        # only a first name or a word no dictionary knows follows as a name.
+        [{**relation, "IS_TITLE": True}, {"IS_PUNCT": True, "OP": "?"},
+         {"_": {"named_word": True, "family_name": True}}, *surname],
+        [{**relation, "IS_TITLE": True}, {"IS_PUNCT": True, "OP": "?"},
+         {"_": {"named_word": True, "known_first_name": True}}, *surname],
         # "my teacher miss li": a title in lower case counts after a relation word.
         [relation, {"LOWER": {"IN": rules["titles"]}}, surname_token],
         [named, {"ORTH": "'s"}, relation],

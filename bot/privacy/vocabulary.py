@@ -21,12 +21,13 @@ from spacy.tokens import Doc, Token
 
 from bot.privacy.name_lists import NameLists
 
-# After these a capitalised word is a place ("moved to Nairobi") or a thing ("a Karen").
-BEFORE_PLACE_OR_THING = frozenset({"in", "near", "to", "at", "visit", "visiting", "a", "an", "the"})
+# After these a capitalised word is a place ("moved to Nairobi"), a thing ("a Karen") or a
+# relative ("my Lola").
+BEFORE_PLACE_OR_THING = frozenset({"in", "near", "to", "at", "visit", "visiting", "a", "an", "the",
+                                   "my", "your", "his", "her", "our", "their"})
 # ... and after these too, a word is no one who "said" or "keeps" doing something.
-BEFORE_NON_SUBJECT = BEFORE_PLACE_OR_THING | {"this", "that", "my", "your", "his", "her", "our",
-                                             "their", "some", "any", "every", "each", "no",
-                                             "one", "big", "little"}
+BEFORE_NON_SUBJECT = BEFORE_PLACE_OR_THING | {"this", "that", "some", "any", "every", "each",
+                                             "no", "one", "big", "little"}
 # spaCy's English word log probabilities (from spacy-lookups-data): how common a word is.
 WORD_LOGPROB_FILE = Path(spacy_lookups_data.__file__).parent / "data" / "en_lexeme_prob.json.gz"
 # Rarer words than this all count as unknown: keeping only the rest saves ~100 MB per process.
@@ -102,16 +103,15 @@ class Vocabulary:
 
     def subject_name(self, token: Token) -> bool:
         """A word before "said", "keeps", "told" that is a person: a first name that is no
-        common word ("sofia told"), no English word at all ("kwame told"), or a capitalised rare
-        word; "the teacher said", "my sister says" and "snapchat says" stay."""
+        common word ("sofia told") or no English word at all ("kwame told"); "the teacher
+        said", "my sister says", "Association wants" and "snapchat says" stay."""
         if (not token.text.isalpha() or token.is_stop or self.not_a_person(token)
                 or token.lower_ in self.place_words) or (
                 token.i > 0 and token.nbor(-1).lower_ in BEFORE_NON_SUBJECT):
             return False  # "a bot keeps", "my son says"; a place ("sofia told") may be a name
         logprob = self.word_logprob(token.lower_)
         return ((self.is_first_name(token.text) and logprob < COMMON_WORD_LOGPROB)
-                or logprob < UNKNOWN_WORD_LOGPROB
-                or (capitalised(token) and logprob < COMMON_WORD_LOGPROB))
+                or logprob < UNKNOWN_WORD_LOGPROB)
 
     def titled_first_name(self, token: Token) -> bool:
         """"Will" in "Will Harrington": a capitalised first name before a surname, even when it
