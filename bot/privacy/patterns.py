@@ -15,6 +15,8 @@ from bot.privacy.vocabulary import (
     UNKNOWN_WORD_LOGPROB, Vocabulary, capitalised, is_strong_handle, looks_like_handle)
 
 USERNAME_CONNECTORS = ("is", ":", "=", "-", "its", "it's")
+# An account "id is 4821937": shorter numbers after "id is" are more often an age or a count.
+ACCOUNT_NUMBER_DIGITS = 5
 
 
 Pattern = List[Dict[str, Any]]
@@ -69,8 +71,10 @@ def _register_word_tests(vocabulary: Vocabulary, rules: Dict[str, Any]) -> None:
                   and not vocabulary.is_common(token.lower_)))),
         ("subject_name", vocabulary.subject_name),
         ("handle_part", lambda token: not token.is_stop and (
-            token.is_title or token.is_upper or token.like_num or looks_like_handle(token))),
+            any(c.isupper() for c in token.text) or token.like_num or looks_like_handle(token))),
+        # "pinkbunny2013", "darklord", a Steam id "76561198000000000"
         ("handle_or_rare", lambda token: looks_like_handle(token) or (
+            token.text.isdigit() and len(token.text) >= ACCOUNT_NUMBER_DIGITS) or (
             token.text.isalpha() and not vocabulary.is_common(token.text)
             and not token.is_stop and token.lower_ not in vocabulary.not_names)),
         ("looks_like_handle", looks_like_handle),
@@ -156,9 +160,8 @@ def _address_patterns(rules: Dict[str, Any]) -> Tuple[List[Pattern], List[Patter
                 {"LOWER": {"IN": rules["building_types"]}, "IS_TITLE": True}]
     parts = [
         building,
-        [{"LOWER": {"IN": rules["area_words"]}}, {"ORTH": ".", "OP": "?"}, house],
-        [{"LOWER": {"IN": [w for w in rules["unit_words"] if w not in ("no", "no.")]}},
-         number_word, {"ORTH": ".", "OP": "?"}, house],
+        [{"LOWER": {"IN": rules["area_words"] + rules["unit_words"]}}, number_word,
+         {"ORTH": ".", "OP": "?"}, {"TEXT": {"REGEX": r"^(?:[A-Z]|\d{1,5}[A-Za-z]?)$"}}],
         [{"TEXT": {"REGEX": r"^[A-Za-z]{1,2}-\d{1,5}[a-zA-Z]?$"}}],
     ]
     return parts, [
@@ -168,7 +171,7 @@ def _address_patterns(rules: Dict[str, Any]) -> Tuple[List[Pattern], List[Patter
         [house, street_name, street_type, *then_unit],
         [{"LOWER": {"IN": rules["address_context"]}},
          {"LOWER": {"IN": ["on", "at", "in", "is", ":"]}},
-         {"IS_ALPHA": True, "IS_STOP": False, "OP": "{1,2}"}, street_type],
+         {"_": {"street_word": True}, "OP": "{1,2}"}, street_type],
         [{"LOWER": {"IN": rules["address_context"]}},
          {"LOWER": {"IN": ["at", "in", "is", ":"]}}, *building],
         [{"_": {"capitalised_street_word": True}, "OP": "{1,2}"},

@@ -173,7 +173,7 @@ class Redactor:
         doc = self.nlp(text)
         doc._.case_is_noise = case_is_noise(doc)
         spans += self._matched(doc)
-        return _without_overlaps(spans)
+        return _without_overlaps(_joined_addresses(spans, text))
 
     def _phones(self, text: str) -> List[Span]:
         spans = [Span(m.start(), m.end(), "phone") for m in SPELT_NUMBER.finditer(text)]
@@ -208,7 +208,7 @@ class Redactor:
                     span.start < thing.end and thing.start < span.end for thing in things)):
                 continue
             spans.append(Span(span.start_char, span.end_char, KIND_OF_MATCH.get(kind, kind)))
-        return _joined_addresses(spans, doc.text)
+        return spans
 
     def _data_part(self, span: SpacySpan, kind: str) -> Optional[SpacySpan]:
         """The personal part of a matched span: the context words that led to it are dropped
