@@ -92,8 +92,6 @@ def _name_patterns(rules: Dict[str, Any]) -> List[Pattern]:
     subject = {"_": {"subject_name": True}}
     # "me and kwame", not "Leeds" nor the "mrs" of "told mrs nair"
     person = {"_": {"subject_name": True, "is_place": False}, "LOWER": {"NOT_IN": rules["titles"]}}
-    # A person written in lower case or a first name: "kwame is", "Sarah and"; not "Zepeto".
-    lower_person = {**person, "_": {**person["_"], "lower_or_first_name": True}}
     # "kwame is", "kwame and": a first name no English word is; "emoji and", "lite is" are not.
     known_person = {**person, "_": {**person["_"], "known_first_name": True, "is_name": True}}
     subject_verb = {"LOWER": {"IN": rules["subject_verbs"]}}
@@ -118,8 +116,10 @@ def _name_patterns(rules: Dict[str, Any]) -> List[Pattern]:
         [named, {"ORTH": "'s"}, relation],
         [subject, *surname, subject_verb],
         [subject, {"LOWER": "and"}, subject, subject_verb],
-        [{"LOWER": {"IN": rules["object_verbs"]}}, lower_person],
-        [{"LOWER": {"IN": ["me", "i"]}}, {"LOWER": "and"}, person],
+        # "i blocked jordan": after these verbs even a country's name is a person.
+        [{"LOWER": {"IN": rules["object_verbs"]}},
+         {**person, "_": {"subject_name": True, "lower_or_first_name": True}}],
+        [{"LOWER": {"IN": ["me", "i"]}}, {"LOWER": {"IN": ["and", "n", "&", "an"]}}, person],
         [known_person, {"LOWER": {"IN": rules["person_links"]}}],
         [{"LOWER": {"IN": rules["sign_offs"]}}, {"ORTH": ","}, {"IS_SPACE": True, "OP": "?"},
          name, *surname],
