@@ -17,6 +17,9 @@ from bot.privacy.vocabulary import (
 USERNAME_CONNECTORS = ("is", ":", "=", "-", "its", "it's")
 # An account "id is 4821937": shorter numbers after "id is" are more often an age or a count.
 ACCOUNT_NUMBER_DIGITS = 5
+# "my account was hacked", "his id is banned": a lower-case participle after "is"/"was" says
+# what happened to the account, not what it is called.
+NOT_A_STATE = r"^(?![a-z]+(?:ed|en)$)"
 
 
 Pattern = List[Dict[str, Any]]
@@ -61,6 +64,10 @@ def _register_word_tests(vocabulary: Vocabulary, rules: Dict[str, Any]) -> None:
         ("school_middle", lambda token: token.is_title or token.lower_ in school_middle_words
          or vocabulary.could_be_school_name(token)),
         ("surname_word", vocabulary.surname_word),
+        # "orchard lane" of "at orchard lane primary": no word that is a school in general.
+        ("school_word", lambda token: token.is_alpha and not token.is_stop
+         and token.lower_ not in vocabulary.generic_school_words
+         and token.lower_ not in vocabulary.school_types),
         ("lower_or_first_name", lambda token: token.is_lower
          or vocabulary.is_first_name(token.text)),
         ("known_first_name", lambda token: vocabulary.is_first_name(token.text)
@@ -190,7 +197,24 @@ def _school_patterns(rules: Dict[str, Any]) -> List[Pattern]:
     school_name = {"_": {"could_be_school_name": True}}
     school_middle = {"_": {"school_middle": True}, "OP": "{0,4}"}
     school_prefix = {"LOWER": {"IN": rules["school_prefixes"]}, "OP": "?"}
+    saint = {"LOWER": {"IN": ["st", "saint", "st."]}}
+    school_word = {"_": {"school_word": True}}
+    # "at orchard lane primary", "my school is holy family catholic high": in lower case the
+    # words of a school's name are plain words, so a school context must stand before them.
+    school_context = [[{"LOWER": {"IN": ["at", "attend", "attends", "attended"]}}],
+                      [{"LOWER": "school"}, {"LOWER": "is"}]]
+    in_context = [[*context, school_word, {"_": {"school_word": True}, "OP": "{0,2}"},
+                   {"LOWER": {"IN": rules["school_middle_words"]}, "OP": "?"}, school_type]
+                  for context in school_context]
     return [
+        *in_context,
+        # "go to st josephs", "at st aidans", "my school st georges": a saint's possessive
+        # written without its apostrophe.
+        [{"LOWER": {"IN": ["to", "at", "school", "is"]}}, saint,
+         {"TEXT": {"REGEX": r"^[a-z]+s$"}, "IS_STOP": False}],
+        # "st thomas more academy": after a saint, any words up to the school type.
+        [saint, {"ORTH": ".", "OP": "?"}, {"IS_ALPHA": True, "IS_STOP": False},
+         {"IS_ALPHA": True, "OP": "{0,2}"}, school_type],
         [school_prefix, {"ORTH": ".", "OP": "?"},
          school_name, school_middle, school_type, {**school_type, "OP": "?"},
          {**school_type, "OP": "?"}, {"LOWER": "and", "OP": "?"}, {**school_type, "OP": "?"}],
@@ -219,7 +243,8 @@ def _username_patterns(rules: Dict[str, Any]) -> Tuple[List[Pattern], List[Patte
         [{"LOWER": {"IN": ["my", "his", "her", "their", "the"]}}, {"OP": "{1,3}"},
          {"LOWER": {"IN": ["username", "id", "tag", "handle", "account", "channel",
                            "gamertag"]}},
-         {"LOWER": {"IN": ["is", ":", "=", "-", "was"]}}, {"_": {"handle_or_rare": True}}],
+         {"LOWER": {"IN": ["is", ":", "=", "-", "was"]}}, {"_": {"handle_or_rare": True},
+                                                          "TEXT": {"REGEX": NOT_A_STATE}}],
         [{"LOWER": {"IN": ["my", "his", "her", "their", "the"]}}, {"OP": "{1,3}"},
          {"LOWER": "name"}, {"LOWER": {"IN": ["is", ":", "=", "-", "was"]}}, handle],
         [{"LOWER": {"IN": rules["naming_words"]}}, handle],

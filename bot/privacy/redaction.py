@@ -34,6 +34,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from bot.helplines.directory import HelplineDirectory
+from bot.privacy.address_extent import extended_end, extended_start
 from bot.privacy.name_lists import NameLists
 from bot.privacy.not_people import NotPeople
 from bot.privacy.patterns import USERNAME_CONNECTORS, build_matcher
@@ -173,7 +174,23 @@ class Redactor:
         doc = self.nlp(text)
         doc._.case_is_noise = case_is_noise(doc)
         spans += self._matched(doc)
-        return _without_overlaps(_joined_addresses(spans, text))
+        return _without_overlaps(self._whole_addresses(_joined_addresses(spans, text), text))
+
+    def _whole_addresses(self, spans: List[Span], text: str) -> List[Span]:
+        """Each address with the unit before it and the town, region and postcode after it;
+        each school with the area after it ("Delhi Public School, R.K. Puram")."""
+        stop_words = self.nlp.Defaults.stop_words
+        whole = []
+        for span in spans:
+            if span.kind in ("address", "school"):
+                is_address = span.kind == "address"
+                span = Span(extended_start(text, span.start) if is_address else span.start,
+                            extended_end(text, span.end,
+                                         is_stop=lambda word: word.lower() in stop_words,
+                                         is_place=lambda word: word in self.vocabulary.places,
+                                         town_needs_comma=not is_address), span.kind)
+            whole.append(span)
+        return whole
 
     def _phones(self, text: str) -> List[Span]:
         spans = [Span(m.start(), m.end(), "phone") for m in SPELT_NUMBER.finditer(text)]
@@ -272,12 +289,12 @@ def _joined_addresses(spans: List[Span], text: str) -> List[Span]:
 
 
 def _separate_parts(group: List[Span]) -> int:
-    """How many address parts of a group do not overlap: "#88, Sector 15" has two."""
-    ends, count = -1, 0
-    for part in sorted(group, key=lambda s: s.start):
-        if part.start >= ends:
-            count += 1
-        ends = max(ends, part.end)
+    """How many address parts of a group do not overlap: "#88, Sector 15" has two, and so has
+    "C-45 Defence Colony" though it is also matched whole (earliest end first counts most)."""
+    end, count = -1, 0
+    for part in sorted(group, key=lambda s: s.end):
+        if part.start >= end:
+            count, end = count + 1, part.end
     return count
 
 
