@@ -81,12 +81,13 @@ def test_later_files_meet_the_issue_targets(report_name: str,
     assert report.changed_share() <= 0.02, report.changed_clean
 
 
-@pytest.mark.parametrize("kind, floor", [("email", 1.0), ("phone", 1.0), ("username", 0.98),
-                                         ("school", 1.0), ("address", 0.97), ("name", 0.91)])
+@pytest.mark.parametrize("kind, floor", [("email", 1.0), ("phone", 1.0), ("username", 1.0),
+                                         ("school", 1.0), ("address", 0.97), ("name", 0.96)])
 def test_the_fresh_file_keeps_what_it_reached(fresh: RedactionReport, kind: str,
                                               floor: float) -> None:
-    """Floors at what the fresh file reached when it was tuned on (names are short of the
-    issue's 95%: everyday words used as names with no context, "faith keeps ...")."""
+    """Floors at what the fresh file reached when it was tuned on; its misses are everyday
+    words used as names with no context ("faith keeps ...") and a street with no street word
+    ("41 Kingsway")."""
     assert fresh.masked_share(kind) >= floor, [m for m in fresh.missed if m.startswith(kind)]
     assert fresh.changed_share() <= 0.02, fresh.changed_clean
 
@@ -141,6 +142,12 @@ def test_apps_brands_and_capitalised_sentences_are_not_names(text: str) -> None:
     ("our address is House No. 23, Ngong Road, Nairobi", "23"),
     ("my gamertag is Silent Ghost 99 add me", "Silent Ghost 99"),
     ("my account is lily_draws_ and someone copied it", "lily_draws_"),
+    ("my cousins Kofi and Ama keep adding strangers", "Ama"),
+    ("my sister is called joy and she got a weird dm", "joy"),
+    ("its ravi here, the link didnt work", "ravi"),
+    ("tunde from year 9 sent it round", "tunde"),
+    ("i go to st patricks and someone posted my photo", "patricks"),
+    ("she is at meadow bank primary and gets dms", "meadow bank"),
 ])
 def test_names_addresses_and_handles_no_file_holds_are_masked(text: str, hidden: str) -> None:
     assert hidden not in redact_text(text)

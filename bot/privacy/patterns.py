@@ -31,6 +31,8 @@ def build_matcher(nlp: Language, vocabulary: Vocabulary, rules: Dict[str, Any]) 
     _register_word_tests(vocabulary, rules)
     matcher = Matcher(nlp.vocab)
     matcher.add("name", _name_patterns(rules))
+    # "sofia from year 8", "its dev here": a name before the words that make it one.
+    matcher.add("leading_name", _leading_name_patterns())
     address_parts, addresses = _address_patterns(rules)
     # Parts that are an address only beside another part ("Shanti Apartments, MG Road").
     matcher.add("address_part", address_parts)
@@ -64,6 +66,8 @@ def _register_word_tests(vocabulary: Vocabulary, rules: Dict[str, Any]) -> None:
         ("school_middle", lambda token: token.is_title or token.lower_ in school_middle_words
          or vocabulary.could_be_school_name(token)),
         ("surname_word", vocabulary.surname_word),
+        ("first_name", lambda token: vocabulary.is_first_name(token.text)
+         and not vocabulary.never_a_name(token)),
         # "orchard lane" of "at orchard lane primary": no word that is a school in general.
         ("school_word", lambda token: token.is_alpha and not token.is_stop
          and token.lower_ not in vocabulary.generic_school_words
@@ -121,6 +125,12 @@ def _name_patterns(rules: Dict[str, Any]) -> List[Pattern]:
         # "my teacher miss li": a title in lower case counts after a relation word.
         [relation, {"LOWER": {"IN": rules["titles"]}}, surname_token],
         [named, {"ORTH": "'s"}, relation],
+        # "my twins Amara and Chidi"
+        [{**relation, "IS_TITLE": False}, named, {"LOWER": {"IN": ["and", "&"]}}, named],
+        # "my bff is called hope": after "is called" a first name that is an everyday word
+        # too; "my brother is called names" stays.
+        [relation, {"LOWER": {"IN": ["is", "'s"]}}, {"LOWER": {"IN": ["called", "named"]}},
+         {"_": {"first_name": True}, "IS_STOP": False}],
         [subject, *surname, subject_verb],
         [subject, {"LOWER": "and"}, subject, subject_verb],
         # "i blocked jordan": after these verbs even a country's name is a person.
@@ -148,6 +158,16 @@ def _name_patterns(rules: Dict[str, Any]) -> List[Pattern]:
         [{"IS_TITLE": True, "_": {"unknown_word": True}},
          {"IS_TITLE": True, "_": {"unknown_word": True}}],
         [{"_": {"is_name": True}}, *surname],
+    ]
+
+
+def _leading_name_patterns() -> List[Pattern]:
+    """Patterns whose first word (after "its") is the name and the rest its context."""
+    return [
+        [{"_": {"subject_name": True}}, {"LOWER": {"IN": ["from", "in"]}},
+         {"LOWER": {"IN": ["year", "yr", "grade", "class", "form"]}}, {"LIKE_NUM": True}],
+        [{"LOWER": {"IN": ["its", "it's", "im"]}}, {"_": {"first_name": True}, "IS_STOP": False},
+         {"LOWER": "here"}],
     ]
 
 
@@ -245,6 +265,10 @@ def _username_patterns(rules: Dict[str, Any]) -> Tuple[List[Pattern], List[Patte
                            "gamertag"]}},
          {"LOWER": {"IN": ["is", ":", "=", "-", "was"]}}, {"_": {"handle_or_rare": True},
                                                           "TEXT": {"REGEX": NOT_A_STATE}}],
+        # "her account littlemisspriya got a message": a rare word right after it.
+        [{"LOWER": {"IN": ["my", "his", "her", "their"]}},
+         {"LOWER": {"IN": ["account", "username", "handle", "gamertag"]}},
+         {"_": {"handle_or_rare": True}, "TEXT": {"REGEX": NOT_A_STATE}}],
         [{"LOWER": {"IN": ["my", "his", "her", "their", "the"]}}, {"OP": "{1,3}"},
          {"LOWER": "name"}, {"LOWER": {"IN": ["is", ":", "=", "-", "was"]}}, handle],
         [{"LOWER": {"IN": rules["naming_words"]}}, handle],

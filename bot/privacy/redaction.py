@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RULES_FILE = ROOT / "data" / "privacy" / "redaction_rules.yml"
 KINDS = ("email", "phone", "username", "school", "address", "name")
 # Matcher rules whose matches are masked as another kind.
-KIND_OF_MATCH = {"spaced_username": "username"}
+KIND_OF_MATCH = {"spaced_username": "username", "leading_name": "name"}
 ADDRESS_KINDS = ("address", "address_part")
 # Regions whose national formats (07700 900123, (555) 201-3344) phonenumbers tries; numbers
 # written with +country code are found whatever the region.
@@ -221,7 +221,7 @@ class Redactor:
         for match_id, start, end in self.matcher(doc):
             kind = self.nlp.vocab.strings[match_id]
             span = self._data_part(doc[start:end], kind)
-            if span is None or (kind == "name" and any(
+            if span is None or (kind in ("name", "leading_name") and any(
                     span.start < thing.end and thing.start < span.end for thing in things)):
                 continue
             spans.append(Span(span.start_char, span.end_char, KIND_OF_MATCH.get(kind, kind)))
@@ -233,6 +233,9 @@ class Redactor:
         name ("Mrs Okafor"); a postcode or ZIP a few words after a street joins it."""
         if kind == "username":
             return span[-1:]
+        if kind == "leading_name":  # "its dev here": the first word after "its"
+            return next(span.doc[token.i:token.i + 1] for token in span
+                        if token.lower_ not in self.context_words["name"])
         if kind == "spaced_username":  # "gamertag is Big Dawg 2009": all after "is"
             after = [token.i for token in span if token.lower_ in self.username_connectors]
             return span.doc[after[0] + 1:span.end] if after else None
