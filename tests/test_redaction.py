@@ -105,6 +105,17 @@ def test_an_address_is_masked_with_its_town_and_postcode(text: str, hidden: str)
     assert redacted.endswith(("My son is fine", "and she knows", "[address]")), redacted
 
 
+@pytest.mark.parametrize("text", [
+    "we learn at home school is boring",
+    "the bus stops on main st near the high school",
+    "im at practice uni is far",
+])
+def test_plain_words_before_a_school_word_name_no_school(text: str) -> None:
+    """Lower-case school names are taken only after "at" or "school is" and before a school
+    type that ends names ("primary", "academy"), never a street's "st" or "at home school"."""
+    assert redact_text(text) == text
+
+
 def test_every_public_number_the_redactor_keeps_has_a_checked_source() -> None:
     """Numbers left unmasked as public helplines are facts: each names the page that gives it
     and the day it was checked there."""

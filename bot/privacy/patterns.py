@@ -224,7 +224,8 @@ def _school_patterns(rules: Dict[str, Any]) -> List[Pattern]:
     school_context = [[{"LOWER": {"IN": ["at", "attend", "attends", "attended"]}}],
                       [{"LOWER": "school"}, {"LOWER": "is"}]]
     in_context = [[*context, school_word, {"_": {"school_word": True}, "OP": "{0,2}"},
-                   {"LOWER": {"IN": rules["school_middle_words"]}, "OP": "?"}, school_type]
+                   {"LOWER": {"IN": rules["school_middle_words"]}, "OP": "?"},
+                   {"LOWER": {"IN": rules["plain_school_types"]}}]
                   for context in school_context]
     return [
         *in_context,
@@ -232,9 +233,11 @@ def _school_patterns(rules: Dict[str, Any]) -> List[Pattern]:
         # written without its apostrophe.
         [{"LOWER": {"IN": ["to", "at", "school", "is"]}}, saint,
          {"TEXT": {"REGEX": r"^[a-z]+s$"}, "IS_STOP": False}],
-        # "st thomas more academy": after a saint, any words up to the school type.
-        [saint, {"ORTH": ".", "OP": "?"}, {"IS_ALPHA": True, "IS_STOP": False},
-         {"IS_ALPHA": True, "OP": "{0,2}"}, school_type],
+        # "st thomas more academy": after a saint, words up to the school type, none of which
+        # is a school in general ("main st near the high school" is a street).
+        [saint, {"ORTH": ".", "OP": "?"}, school_word,
+         {"IS_ALPHA": True, "LOWER": {"NOT_IN": rules["generic_school_words"]}, "OP": "{0,2}"},
+         school_type],
         [school_prefix, {"ORTH": ".", "OP": "?"},
          school_name, school_middle, school_type, {**school_type, "OP": "?"},
          {**school_type, "OP": "?"}, {"LOWER": "and", "OP": "?"}, {**school_type, "OP": "?"}],
