@@ -9,56 +9,47 @@ downloaded where this assistant is built, so the rules are explicit and testable
 - phone numbers by `phonenumbers` (Google's libphonenumber) for the regions we serve, plus a
   digit-run rule for numbers it cannot place; numbers in our helpline directory are not personal
   and stay ("is 0800 1111 free?");
-- names, streets, schools and handles by spaCy Matcher patterns over a blank English tokenizer,
-  with the words around them ("my friend ...", "... Primary School") from
-  data/privacy/redaction_rules.yml and first names from the `gender-guesser` name list. A known
-  first name counts as a name only when it is rare as an English word (spaCy's lexeme
-  probabilities), so "will", "may" and "grace period" stay text.
+- names, streets, schools and handles by spaCy Matcher patterns (patterns.py) over a blank
+  English tokenizer, with the words around them ("my friend ...", "... told everyone",
+  "... Primary School") from data/privacy/redaction_rules.yml, and what single words are
+  (vocabulary.py): first and family names of many cultures (name_lists.py), apps, games and
+  brands that are never people (not_people.py), how common a word is in English. A capitalised
+  unknown word is a name only beside such evidence, since "Zepeto" and "Canva" look the same.
 
-Accuracy is measured against tests/privacy/redaction_cases.yml (tests/test_redaction.py).
+Accuracy is measured on three labelled files in tests/privacy/ (tests/test_redaction.py).
 """
 from __future__ import annotations
 
-import gzip
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence
 
 import phonenumbers
-import pycountry
 import spacy
-import spacy_lookups_data
 import yaml
-from gender_guesser.detector import Detector
-from spacy.matcher import Matcher
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from bot.helplines.directory import HelplineDirectory
+from bot.privacy.address_extent import extended_end, extended_start
+from bot.privacy.name_lists import NameLists
+from bot.privacy.not_people import NotPeople
+from bot.privacy.patterns import USERNAME_CONNECTORS, build_matcher
+from bot.privacy.vocabulary import (
+    RARE_WORD_LOGPROB, TIME, Vocabulary, case_is_noise, place_names, word_logprobs)
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES_FILE = ROOT / "data" / "privacy" / "redaction_rules.yml"
 KINDS = ("email", "phone", "username", "school", "address", "name")
+# Matcher rules whose matches are masked as another kind.
+KIND_OF_MATCH = {"spaced_username": "username", "leading_name": "name"}
+ADDRESS_KINDS = ("address", "address_part")
 # Regions whose national formats (07700 900123, (555) 201-3344) phonenumbers tries; numbers
 # written with +country code are found whatever the region.
 PHONE_REGIONS = ("GB", "US", "IN", "KE", "NG", "ZA", "AU", "IE", "CA", "PH", "GH", "UG", "RW")
-# spaCy's English word log probabilities (from spacy-lookups-data): how common a word is.
-WORD_LOGPROB_FILE = Path(spacy_lookups_data.__file__).parent / "data" / "en_lexeme_prob.json.gz"
-# Rarer words than this all count as unknown: keeping only the rest saves ~100 MB per process.
-RARE_WORD_LOGPROB = -16.0
-# A word more frequent than this is ordinary English, not a name or a handle.
-COMMON_WORD_LOGPROB = -11.0
-# More frequent than this, a word is a function word ("the", "so", "can"), never a name.
-FUNCTION_WORD_LOGPROB = -6.0
-# More frequent than this, a word is an everyday word ("said", "says") even where a name could
-# stand ("my dad said"); "jack", "joy" and "mark" are rarer.
-EVERYDAY_WORD_LOGPROB = -9.5
-# Rarer than this, a word is no English word at all ("okafor", "ngozi").
-UNKNOWN_WORD_LOGPROB = -14.0
-# A known first name at most this frequent is treated as a name anywhere in a message.
-RARE_NAME_LOGPROB = -12.6
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 HANDLE = re.compile(r"(?<![\w@])@(?=[\w.]*[A-Za-z])[\w.]{2,30}\w")
@@ -71,15 +62,11 @@ PROFILE_URL = re.compile(
     r"\b(?:https?://)?(?:www\.)?(?:instagram|tiktok|snapchat|twitter|x|facebook|youtube|twitch)"
     r"\.com/@?[\w.]+", re.IGNORECASE)
 UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b", re.IGNORECASE)
-# "jake", "O'Brien", "o'connor"
-APOSTROPHE_NAME = re.compile(r"^[^\W\d_]+(?:'[^\W\d_]+)?$")
 # Canadian "M4B 1B3" and the P.O. boxes used as addresses in Kenya and elsewhere.
 CANADIAN_POSTCODE = re.compile(r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b", re.IGNORECASE)
 PO_BOX = re.compile(r"\bP\.?\s?O\.?\s?Box\s+\d[\d-]*", re.IGNORECASE)
-TIME = re.compile(r"^\d{1,2}(?::\d\d)?\s?(?:am|pm)$", re.IGNORECASE)
 DIGIT_RUN = re.compile(r"(?<![\w+])\+?\(?\d[\d\s().-]{5,}\d(?![\w])")
 DATE = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$")
-ORDINAL = re.compile(r"^\d{1,4}(?:st|nd|rd|th)$", re.IGNORECASE)
 # Digits written in groups, as a helpline number is quoted: "116 111", "1-800-668-6868".
 DIGIT_GROUPS = re.compile(r"(?<![\w+])\+?\d[\d\s.-]*\d|\b\d\b")
 MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 8, 15
@@ -102,104 +89,6 @@ class Span:
     kind: str
 
 
-@dataclass(frozen=True)
-class Vocabulary:
-    """What the rules know about single words."""
-
-    word_logprob: Callable[[str], float]
-    first_names: Detector
-    not_names: FrozenSet[str]
-    places: FrozenSet[str]
-    place_words: FrozenSet[str]
-    school_types: FrozenSet[str]
-    generic_school_words: FrozenSet[str]
-
-    def is_common(self, word: str) -> bool:
-        return self.word_logprob(word.lower()) > COMMON_WORD_LOGPROB
-
-    def is_first_name(self, word: str) -> bool:
-        return self.first_names.get_gender(word.lower()) != "unknown"
-
-    def could_be_name(self, token: Token) -> bool:
-        """A word that may be a name where the context says one follows ("my friend ___",
-        "called ___"): capitalised, a known first name, or no English word at all. Places count
-        here ("a girl called Sofia")."""
-        text = token.text
-        if not APOSTROPHE_NAME.match(text) or token.is_stop or token.lower_ in self.not_names:
-            return False
-        logprob = self.word_logprob(token.lower_)
-        return (((text.istitle() or text.isupper()) and logprob < COMMON_WORD_LOGPROB + 2)
-                or (self.is_first_name(text) and logprob < RARE_NAME_LOGPROB)
-                or logprob < UNKNOWN_WORD_LOGPROB)
-
-    def named_word(self, token: Token) -> bool:
-        """After "called", "my name is", "my friend", "auntie": any first name, even one that is
-        also a word ("a boy called jack", "auntie joy"), or what `could_be_name` accepts."""
-        return self.could_be_name(token) or (
-            token.text.isalpha() and not token.is_stop and token.lower_ not in self.not_names
-            and self.is_first_name(token.text)
-            and self.word_logprob(token.lower_) < EVERYDAY_WORD_LOGPROB)
-
-    def titled_first_name(self, token: Token) -> bool:
-        """"Will" in "Will Harrington": a capitalised first name before a surname, even when it
-        is also a word; function words ("The", "So") never are."""
-        return (token.is_title and token.text.isalpha() and self.is_first_name(token.text)
-                and token.lower_ not in self.not_names
-                and self.word_logprob(token.lower_) < FUNCTION_WORD_LOGPROB)
-
-    def never_a_name(self, token: Token) -> bool:
-        lower = token.lower_
-        return (not token.text.isalpha() or token.is_stop or lower in self.not_names
-                or lower in self.places or lower in self.place_words)
-
-    def is_name(self, token: Token) -> bool:
-        """A word that is a name wherever it stands: a first name too rare to be a plain word,
-        or a capitalised word that is neither English, a place, a brand nor a sentence start.
-        A word after "in", "near" or "to" is taken for a place ("we moved to Nairobi")."""
-        if self.never_a_name(token):
-            return False
-        previous = token.nbor(-1).lower_ if token.i > 0 else ""
-        if previous in ("in", "near", "to", "at", "visit", "visiting", "a", "an", "the"):
-            return False  # a place ("moved to Nairobi") or a thing ("a Karen", "the Westfield")
-        logprob = self.word_logprob(token.lower_)
-        if self.is_first_name(token.text) and logprob <= RARE_NAME_LOGPROB:
-            return True
-        return (token.text.istitle() and not token.is_sent_start and len(token.text) > 2
-                and logprob < UNKNOWN_WORD_LOGPROB)
-
-    def street_word(self, token: Token) -> bool:
-        """A word of a street's name: "Queen", "'s", "Nelson", "Mandela", "54th"."""
-        return token.text == "'s" or bool(ORDINAL.match(token.text)) or (
-            token.text[:1].isalpha() and not token.is_stop and token.lower_ not in self.not_names)
-
-    def could_be_school_name(self, token: Token) -> bool:
-        text = token.text.lower().strip(".")
-        return (token.text[:1].isalnum() and text not in self.generic_school_words
-                and text not in self.school_types and not token.like_num
-                and (token.text.istitle() or not self.is_common(text) or text in ("st", "saint")))
-
-
-def _word_logprobs() -> Dict[str, float]:
-    with gzip.open(WORD_LOGPROB_FILE) as handle:
-        table = json.load(handle)
-    return {word: logprob for word, logprob in table.items() if logprob > RARE_WORD_LOGPROB}
-
-
-def _places() -> FrozenSet[str]:
-    """One-word names of countries and their regions ("kenya", "lagos", "london"): "i live in
-    kenya" keeps its place (the helpline lookup needs it); only streets and postcodes are
-    addresses."""
-    places = set()
-    for country in pycountry.countries:
-        for name in (country.name, getattr(country, "common_name", "")):
-            places.update(word for word in re.split(r"[^a-z]+", name.lower()) if len(word) > 3)
-    for subdivision in pycountry.subdivisions:
-        head = re.split(r"[,(]", subdivision.name)[0].strip().lower()
-        if head.isalpha():
-            places.add(head)
-    return frozenset(places)
-
-
 def _helpline_digits() -> FrozenSet[str]:
     """Digits of every number in the helpline directory: a child quoting one shares nothing."""
     directory = HelplineDirectory.load()
@@ -213,141 +102,63 @@ def _helpline_digits() -> FrozenSet[str]:
     return frozenset(numbers)
 
 
+def _chat_pipeline() -> Language:
+    """A blank English tokenizer and sentence splitter, adjusted to how people write in chat."""
+    nlp = spacy.blank("en")
+    # English tokenizer exceptions read "id" as "I'd" and "im" as "I'm"; in chat they are
+    # mostly "id" (an account) and "im", which the name rules know.
+    for word in ("id", "Id", "ID", "im", "Im"):
+        nlp.tokenizer.rules.pop(word, None)
+    nlp.tokenizer.rules = dict(nlp.tokenizer.rules)
+    # "GamingWithKev_", "_xXlilyXx": an underscore at either end belongs to the handle.
+    nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(
+        [piece for piece in nlp.Defaults.prefixes if piece != "_"]).search
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(
+        [piece for piece in nlp.Defaults.suffixes if piece != "_"]).search
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
 class Redactor:
     """Finds personal data in text and replaces each piece with "[kind]"."""
 
     def __init__(self, rules_file: Path = RULES_FILE) -> None:
         rules = yaml.safe_load(rules_file.read_text(encoding="utf-8"))
-        word_logprob = _word_logprobs()
+        word_logprob = word_logprobs()
+        names = NameLists.load()
+        not_people = NotPeople.load(names.first_names)
         self.vocabulary = Vocabulary(
             word_logprob=lambda word: word_logprob.get(word, RARE_WORD_LOGPROB),
-            first_names=Detector(case_sensitive=False),
+            names=names,
             not_names=frozenset(rules["not_names"]),
-            places=_places(),
+            not_people=not_people.words,
+            places=place_names(),
             place_words=frozenset(rules["street_types"] + rules["school_types"]),
             school_types=frozenset(rules["school_types"]),
             generic_school_words=frozenset(rules["generic_school_words"]),
         )
-        self.helpline_digits = _helpline_digits()
-        self.nlp = spacy.blank("en")
-        # English tokenizer exceptions read "id" as "I'd" and "im" as "I'm"; in chat they are
-        # mostly "id" (an account) and "im", which the name rules know.
-        for word in ("id", "Id", "ID", "im", "Im"):
-            self.nlp.tokenizer.rules.pop(word, None)
-        self.nlp.tokenizer.rules = dict(self.nlp.tokenizer.rules)
-        self.nlp.add_pipe("sentencizer")
+        self.helpline_digits = _helpline_digits() | {
+            re.sub(r"\D", "", entry["number"]) for entry in rules["public_numbers"]}
+        self.not_phone = re.compile(
+            rf"\b(?:{'|'.join(map(re.escape, rules['not_phone_words']))})\b\W*"
+            r"(?:(?:no|number|num|id)\b\W*)?(\d[\d\s.-]*\d)", re.IGNORECASE)
+        self.nlp = _chat_pipeline()
         self.titles = frozenset(rules["titles"])
         self.context_words = {kind: frozenset(rules["context_words"][kind])
                               for kind in rules["context_words"]}
-        self.context_words["name"] |= frozenset(rules["relation_words"] + rules["naming_words"])
-        self.matcher = self._build_matcher(rules)
+        self.context_words["name"] |= frozenset(
+            rules["relation_words"] + rules["naming_words"] + rules["object_verbs"]
+            + rules["sign_offs"])
+        # Words after a name that led to it: "sofia told", "grace's mum", "kwame and i".
+        self.trailing_words = {"name": frozenset(
+            rules["subject_verbs"] + rules["relation_words"] + rules["person_links"]
+            + ["i", "me"])}
+        self.username_connectors = frozenset(USERNAME_CONNECTORS)
+        self.matcher = build_matcher(self.nlp, self.vocabulary, rules)
+        # "Stardew Valley", "Bantay Bata": no word of these is a person's name.
+        self.not_people = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.not_people.add("not_people", list(self.nlp.tokenizer.pipe(sorted(not_people.phrases))))
 
-    def _build_matcher(self, rules: Dict[str, Any]) -> Matcher:
-        vocabulary = self.vocabulary
-        for name, getter in (
-            ("could_be_name", vocabulary.could_be_name),
-            ("is_name", vocabulary.is_name),
-            ("could_be_school_name", vocabulary.could_be_school_name),
-            ("street_word", vocabulary.street_word),
-            ("titled_first_name", vocabulary.titled_first_name),
-            ("named_word", vocabulary.named_word),
-            ("unknown_word", lambda token: not vocabulary.never_a_name(token)
-             and vocabulary.word_logprob(token.lower_) < UNKNOWN_WORD_LOGPROB),
-            # "Mill Lane", "MG Road"; not "Street View" (no house number to anchor it).
-            ("capitalised_street_word", lambda token: vocabulary.street_word(token) and (
-                token.is_title or (token.is_upper and len(token) <= 4))
-             and token.lower_ not in vocabulary.place_words),
-            ("is_place", lambda token: token.lower_ in vocabulary.places),
-            ("school_middle", lambda token: token.is_title or token.lower_ in ("'s", "'", "-", "of", "&")
-             or vocabulary.could_be_school_name(token)),
-            ("handle_or_rare", lambda token: _looks_like_handle(token) or (
-                token.text.isalpha() and not vocabulary.is_common(token.text)
-                and not token.is_stop and token.lower_ not in vocabulary.not_names)),
-            ("looks_like_handle", _looks_like_handle),
-            ("strong_handle", lambda token: _is_strong_handle(token, vocabulary)),
-        ):
-            Token.set_extension(name, getter=getter, force=True)
-        name = {"_": {"could_be_name": True}}
-        named = {"_": {"named_word": True}}
-        surname = [{"ORTH": "-", "OP": "?"}, {"_": {"could_be_name": True}, "OP": "?"},
-                   {"ORTH": "-", "OP": "?"}, {"_": {"could_be_name": True}, "OP": "?"}]
-        title_word = {"LOWER": {"IN": rules["titles"]}, "IS_TITLE": True}
-        short_title = {"LOWER": {"IN": ["mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr."]}}
-        surname_token = {"TEXT": {"REGEX": r"^[^\W\d_][^\W\d_']+$"}, "IS_STOP": False}
-        matcher = Matcher(self.nlp.vocab)
-        matcher.add("name", [
-            [{"LOWER": "my"}, {"LOWER": {"IN": ["name", "names", "nam"]}},
-             {"LOWER": {"IN": ["is", "'s", "s", "=", ":"]}, "OP": "?"}, named, *surname],
-            [{"LOWER": {"IN": rules["naming_words"]}}, {"LOWER": "me", "OP": "?"}, named, *surname],
-            [{"LOWER": {"IN": rules["relation_words"]}}, {"IS_PUNCT": True, "OP": "?"},
-             named, *surname],
-            [{"LOWER": {"IN": ["i", "this", "it"]}}, {"LOWER": {"IN": ["'m", "m", "am", "is", "'s"]}},
-             name, *surname],
-            [{"LOWER": {"IN": ["im", "its"]}}, {"LOWER": "me", "OP": "?"}, name, *surname],
-            [{"LOWER": "from"}, {"_": {"could_be_name": True, "is_place": False}}, *surname],
-            [{"LOWER": {"IN": ["with", "and", "by", "to"]}}, {"_": {"is_name": True}}, *surname],
-            [title_word, {"ORTH": ".", "OP": "?"}, surname_token, {"IS_TITLE": True, "OP": "?"},
-             *surname],
-            [short_title, {"ORTH": ".", "OP": "?"}, surname_token, *surname],
-            [{"LOWER": {"IN": rules["titles"]}}, {"TEXT": {"REGEX": r"^[A-Za-z]'[A-Za-z]+$"}}],
-            [{"IS_TITLE": True, "_": {"titled_first_name": True}}, {"_": {"is_name": True}}],
-            # "Ngozi Eze": two capitalised words that are no English words, even first in a line.
-            [{"IS_TITLE": True, "_": {"unknown_word": True}},
-             {"IS_TITLE": True, "_": {"unknown_word": True}}],
-            [{"_": {"is_name": True}}, *surname],
-        ])
-        street_type = {"LOWER": {"IN": rules["street_types"]}}
-        street_name = {"_": {"street_word": True}, "OP": "{1,3}"}
-        house = {"TEXT": {"REGEX": r"^\d{1,5}[a-zA-Z]?(?:/\d{1,5}[a-zA-Z]?)?$"}}
-        unit = [{"LOWER": {"IN": rules["unit_words"]}}, {"ORTH": ".", "OP": "?"}, house,
-                {"IS_PUNCT": True, "OP": "?"}]
-        then_unit = [{"IS_PUNCT": True, "OP": "?"}, {"LOWER": {"IN": rules["unit_words"]}}, house]
-        foreign_street = {"LOWER": {"IN": rules["street_types_first"]}}
-        matcher.add("address", [
-            [*unit, house, street_name, street_type],
-            [*unit, street_name, street_type],
-            [house, street_name, street_type],
-            [house, street_name, street_type, *then_unit],
-            [{"LOWER": {"IN": rules["address_context"]}},
-             {"LOWER": {"IN": ["on", "at", "in", "is", ":"]}},
-             {"IS_ALPHA": True, "IS_STOP": False, "OP": "{1,2}"}, street_type],
-            [{"_": {"capitalised_street_word": True}, "OP": "{1,2}"},
-             {"LOWER": {"IN": rules["street_types"]}, "IS_TITLE": True}],
-            [house, foreign_street, {"IS_ALPHA": True, "OP": "{1,3}"}],
-            [foreign_street, {"IS_ALPHA": True, "OP": "{1,2}"}, house,
-             {"ORTH": ",", "OP": "?"}, {**house, "OP": "?"}],
-            [{"LOWER": {"IN": ["zip", "postcode", "postal", "pin", "pincode", "zipcode"]}},
-             {"LOWER": "code", "OP": "?"}, {"LOWER": {"IN": ["is", ":"]}, "OP": "?"},
-             {"TEXT": {"REGEX": r"^\d{4,6}$"}}],
-        ])
-        school_type = {"LOWER": {"IN": rules["school_types"]}}
-        school_name = {"_": {"could_be_school_name": True}}
-        school_middle = {"_": {"school_middle": True}, "OP": "{0,4}"}
-        matcher.add("school", [
-            [{"LOWER": {"IN": ["st", "saint", "st."]}, "OP": "?"}, {"ORTH": ".", "OP": "?"},
-             school_name, school_middle, school_type, {**school_type, "OP": "?"},
-             {**school_type, "OP": "?"}, {"LOWER": "and", "OP": "?"}, {**school_type, "OP": "?"}],
-            [{"LOWER": {"IN": ["st", "saint", "st."]}}, {"ORTH": ".", "OP": "?"},
-             {"IS_ALPHA": True, "IS_STOP": False}, {"ORTH": "'s"}],
-            [{"LOWER": {"IN": rules["school_types_first"]}, "IS_TITLE": True},
-             {"IS_TITLE": True, "OP": "{1,3}"}],
-        ])
-        handle = {"_": {"looks_like_handle": True}}
-        account_word = {"LOWER": {"IN": rules["account_words"]}}
-        account_kind = {"LOWER": {"IN": ["name", "username", "id", "tag", "handle", "account",
-                                         "channel"]}, "OP": "?"}
-        connector = {"LOWER": {"IN": ["is", ":", "=", "-", "its", "it's"]}}
-        matcher.add("username", [
-            [account_word, account_kind, {**connector, "OP": "?"}, handle],
-            [account_word, account_kind, connector, {"_": {"handle_or_rare": True}}],
-            [{"LOWER": {"IN": ["my", "his", "her", "their", "the"]}}, {"OP": "{1,3}"},
-             {"LOWER": {"IN": ["name", "username", "id", "tag", "handle", "account", "channel",
-                               "gamertag"]}},
-             {"LOWER": {"IN": ["is", ":", "=", "-", "was"]}}, {"_": {"handle_or_rare": True}}],
-            [{"LOWER": {"IN": rules["naming_words"]}}, handle],
-            [{"_": {"strong_handle": True}}],
-        ])
-        return matcher
 
     def find(self, text: str) -> List[Span]:
         """Every piece of personal data in `text`, without overlaps, in reading order."""
@@ -360,8 +171,26 @@ class Redactor:
                   if any(c.isalpha() for c in m.group()[-2:])]
         spans += [Span(m.start(), m.end(), "address") for pattern in (CANADIAN_POSTCODE, PO_BOX)
                   for m in pattern.finditer(text)]
-        spans += self._matched(self.nlp(text))
-        return _without_overlaps(spans)
+        doc = self.nlp(text)
+        doc._.case_is_noise = case_is_noise(doc)
+        spans += self._matched(doc)
+        return _without_overlaps(self._whole_addresses(_joined_addresses(spans, text), text))
+
+    def _whole_addresses(self, spans: List[Span], text: str) -> List[Span]:
+        """Each address with the unit before it and the town, region and postcode after it;
+        each school with the area after it ("Delhi Public School, R.K. Puram")."""
+        stop_words = self.nlp.Defaults.stop_words
+        whole = []
+        for span in spans:
+            if span.kind in ("address", "school"):
+                is_address = span.kind == "address"
+                span = Span(extended_start(text, span.start) if is_address else span.start,
+                            extended_end(text, span.end,
+                                         is_stop=lambda word: word.lower() in stop_words,
+                                         is_place=lambda word: word in self.vocabulary.places,
+                                         town_needs_comma=not is_address), span.kind)
+            whole.append(span)
+        return whole
 
     def _phones(self, text: str) -> List[Span]:
         spans = [Span(m.start(), m.end(), "phone") for m in SPELT_NUMBER.finditer(text)]
@@ -377,20 +206,25 @@ class Redactor:
                     and not TIME.match(candidate)):
                 spans.append(Span(match.start(), match.start() + len(candidate), "phone"))
         spans += [Span(m.start(1), m.end(1), "phone") for m in LOCAL_NUMBER.finditer(text)]
-        # Helpline numbers are public; a P.O. box number is part of an address.
+        # Helpline numbers are public; a P.O. box number is part of an address; an order or
+        # reference number is nobody's phone.
         helplines = [match.span() for match in DIGIT_GROUPS.finditer(text)
                      if re.sub(r"\D", "", match.group()) in self.helpline_digits]
         helplines += [match.span() for match in PO_BOX.finditer(text)]
+        helplines += [match.span(1) for match in self.not_phone.finditer(text)]
         return [span for span in spans
                 if not any(span.start < end and start < span.end for start, end in helplines)]
 
     def _matched(self, doc: Doc) -> List[Span]:
+        things = [doc[start:end] for _, start, end in self.not_people(doc)]
         spans = []
         for match_id, start, end in self.matcher(doc):
             kind = self.nlp.vocab.strings[match_id]
             span = self._data_part(doc[start:end], kind)
-            if span is not None:
-                spans.append(Span(span.start_char, span.end_char, kind))
+            if span is None or (kind in ("name", "leading_name") and any(
+                    span.start < thing.end and thing.start < span.end for thing in things)):
+                continue
+            spans.append(Span(span.start_char, span.end_char, KIND_OF_MATCH.get(kind, kind)))
         return spans
 
     def _data_part(self, span: SpacySpan, kind: str) -> Optional[SpacySpan]:
@@ -399,13 +233,25 @@ class Redactor:
         name ("Mrs Okafor"); a postcode or ZIP a few words after a street joins it."""
         if kind == "username":
             return span[-1:]
-        context = self.context_words[kind]
+        if kind == "leading_name":  # "its dev here": the first word after "its"
+            return next(span.doc[token.i:token.i + 1] for token in span
+                        if token.lower_ not in self.context_words["name"])
+        if kind == "spaced_username":  # "gamertag is Big Dawg 2009": all after "is"
+            after = [token.i for token in span if token.lower_ in self.username_connectors]
+            return span.doc[after[0] + 1:span.end] if after else None
+        context = self.context_words.get(kind, frozenset())
         start = span.start
-        while start < span.end - 1 and (span.doc[start].is_punct or (
+        while start < span.end - 1 and ((span.doc[start].is_punct
+                                         and span.doc[start].text != "#") or (
                 span.doc[start].lower_ in context and not self._is_title(span.doc[start]))):
             start += 1
         end = span.end
-        if kind == "address":
+        trailing = self.trailing_words.get(kind, frozenset())
+        while end > start + 1 and span.doc[end - 1].lower_ in trailing:
+            end -= 1
+        if all(token.lower_ in trailing for token in span.doc[start:end]):
+            return None  # only the words around a name: "headteacher said"
+        if kind in ADDRESS_KINDS:
             for token in span.doc[end:end + 5]:
                 if token.like_num and 4 <= len(token.text) <= 6:
                     end = token.i + 1
@@ -426,25 +272,33 @@ class Redactor:
         return "".join(pieces)
 
 
-def _looks_like_handle(token: Token) -> bool:
-    """"lily.x.rose", "BuilderBob77", "xXShadowXx": digits, dots, underscores or inner capitals."""
-    text = token.text
-    if len(text) < 3 or token.is_punct or TIME.match(text) or token.like_num:
-        return False
-    inner_capital = len(text) >= 5 and any(c.isupper() for c in text[1:]) and \
-        sum(c.islower() for c in text) >= 2
-    return (any(c.isdigit() for c in text) and any(c.isalpha() for c in text)) or \
-        any(c in "._" for c in text.strip("._")) or inner_capital
+def _joined_addresses(spans: List[Span], text: str) -> List[Span]:
+    """Address pieces with only commas and spaces between them become one address: "B-204,
+    Shanti Apartments, MG Road" is found in three parts. A group of parts that are no address
+    alone ("Shanti Apartments", "Sector 15") is kept only beside a street, a postcode or a
+    context such as "i live at"."""
+    pieces = sorted((span for span in spans if span.kind in ADDRESS_KINDS),
+                    key=lambda s: s.start)
+    groups: List[List[Span]] = []
+    for piece in pieces:
+        if groups and (piece.start <= max(p.end for p in groups[-1])
+                       or not text[max(p.end for p in groups[-1]):piece.start].strip(", ")):
+            groups[-1].append(piece)
+        else:
+            groups.append([piece])
+    return [span for span in spans if span.kind not in ADDRESS_KINDS] + [
+        Span(group[0].start, max(p.end for p in group), "address") for group in groups
+        if any(p.kind == "address" for p in group) or _separate_parts(group) >= 2]
 
 
-def _is_strong_handle(token: Token, vocabulary: Vocabulary) -> bool:
-    """A handle wherever it stands: "xX_DarkLord_Xx", "NinjaNoodle_99", "sussybaka123"."""
-    text = token.text
-    if text.lower() in vocabulary.not_names or not _looks_like_handle(token):
-        return False
-    letters = sum(c.isalpha() for c in text)
-    digits = sum(c.isdigit() for c in text)
-    return ("_" in text.strip("_") and letters >= 3) or (letters >= 5 and digits >= 2)
+def _separate_parts(group: List[Span]) -> int:
+    """How many address parts of a group do not overlap: "#88, Sector 15" has two, and so has
+    "C-45 Defence Colony" though it is also matched whole (earliest end first counts most)."""
+    end, count = -1, 0
+    for part in sorted(group, key=lambda s: s.end):
+        if part.start >= end:
+            count, end = count + 1, part.end
+    return count
 
 
 def _without_overlaps(spans: Iterable[Span]) -> List[Span]:

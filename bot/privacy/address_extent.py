@@ -1,0 +1,104 @@
+"""How far a found address reaches: the town, area, region and postcode written after a street.
+
+The Matcher rules find the anchor of an address, a street ("7 Wren Close", "Plot 17, Kiambu
+Road") or a postcode, but people go on: "7 Wren Close, Swindon SN3 4QT", "88 Maple Drive,
+Oakville, ON L6J 3K2", "9 Mwangi Road, Kileleshwa, Nairobi". Left unmasked, the town between
+street and postcode narrows a child down to a few houses together with the rest, so once an
+anchor is found the mask runs on over the place parts that follow it. Only parts that look like
+places are taken (capitalised words, a region code, a postcode, "Flat 2"), only across commas
+and spaces, so the mask stops at a sentence's end ("... Swindon SN3 4QT. My son") and before a
+clause ("... Mombasa and my son").
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable, Optional, Tuple
+
+# "Flat 2", "Unit 12", "Apt 1203", "Block 5", "Plot 17": a unit within the address.
+UNIT = re.compile(r"(?:flat|unit|apt|apartment|suite|block|blk|plot|lot)\.?\s*#?\d{1,5}[A-Za-z]?\b",
+                  re.IGNORECASE)
+# UK "SN3 4QT", Canadian "L6J 3K2", and a ZIP, PIN or Philippine code "90026", "110024".
+POSTCODE = re.compile(r"(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d|\d{4,6})\b")
+# "ON", "CA", "NSW": a region code, taken only where a postcode or the end of the address follows.
+REGION = re.compile(r"[A-Z]{2,3}\b(?=\s+[A-Z\d]|\s*[,.;!?)]|\s*$)")
+# A word of a place name: "Swindon", "Montréal", "Saint-Denis", the "R.K." of "R.K. Puram".
+CAPITAL_WORD = re.compile(r"(?:[A-Z]\.){2,3}(?!\w)|[A-ZÀ-Þ][^\W\d_]*(?:['’-][^\W\d_]+)*\b")
+TOWN_WORDS = 4
+WORD_GAP = re.compile(r"[ \t]+")
+LOWER_WORD = re.compile(r"[a-z]+\b")
+# "dublin 14": a district number, taken only where the address ends after it.
+DISTRICT = re.compile(r"\d{1,2}(?=\s*(?:$|[,.;!?)]|and\b|but\b|so\b))")
+SEPARATOR = re.compile(r"\s*,\s*|\s+")
+# "Saint-Denis" of "230 Rue Saint-Denis": the rest of a hyphenated street name.
+HYPHENATED = re.compile(r"-[A-ZÀ-Þ][^\W\d_]*")
+
+
+def extended_end(text: str, end: int, is_stop: Callable[[str], bool],
+                 is_place: Callable[[str], bool], town_needs_comma: bool = False) -> int:
+    """Where an address ending at `end` really ends, after the place parts that follow it.
+    `is_stop` tells words that start no place ("My", "And", "I"); `is_place` tells lower-case
+    words that are places ("york" in "22 baker street york"). A town is taken right after the
+    street or after a comma; without a comma, "4 Elm Road Sometimes" would run on. A school's
+    area follows a comma ("Delhi Public School, R.K. Puram"), so for schools
+    `town_needs_comma`."""
+    hyphenated = HYPHENATED.match(text, end)
+    if hyphenated:
+        end = hyphenated.end()
+    first, after_town = not town_needs_comma, False
+    while True:
+        separator = SEPARATOR.match(text, end)
+        if not separator:
+            return end
+        towns_allowed = first or "," in separator.group()
+        part = _place_part(text, separator.end(), is_stop, is_place, towns_allowed, after_town)
+        if part is None:
+            return end
+        end, after_town = part
+        first = False
+
+
+def _place_part(text: str, start: int, is_stop: Callable[[str], bool],
+                is_place: Callable[[str], bool], towns_allowed: bool,
+                after_town: bool) -> Optional[Tuple[int, bool]]:
+    """(end, whether it was a town) of the place part starting at `start`, or None."""
+    for pattern in (UNIT, POSTCODE, REGION):
+        match = pattern.match(text, start)
+        if match:
+            return match.end(), False
+    if after_town:
+        match = DISTRICT.match(text, start)
+        if match:
+            return match.end(), False
+    if not towns_allowed:
+        return None
+    town_end = _town_end(text, start, is_stop)
+    if town_end is not None:
+        return town_end, True
+    word = LOWER_WORD.match(text, start)
+    if word and is_place(word.group()) and not is_stop(word.group()):
+        return word.end(), True
+    return None
+
+
+def _town_end(text: str, start: int, is_stop: Callable[[str], bool]) -> Optional[int]:
+    """End of the capitalised words of a place name starting at `start` ("Los Angeles",
+    "Barangay San Antonio"), at most four, none of them a word that starts no place."""
+    end, position = None, start
+    for _ in range(TOWN_WORDS):
+        word = CAPITAL_WORD.match(text, position)
+        if not word or is_stop(word.group()):
+            break
+        end = word.end()
+        gap = WORD_GAP.match(text, end)
+        if not gap:
+            break
+        position = gap.end()
+    return end
+
+
+def extended_start(text: str, start: int) -> int:
+    """Where an address starting at `start` really starts: "Apt 1203, " before "150 Queen
+    Street West" belongs to it."""
+    before = re.search(r"(?:flat|unit|apt|apartment|suite)\.?\s*#?\d{1,5}[A-Za-z]?\s*,?\s*$",
+                       text[:start], re.IGNORECASE)
+    return before.start() if before else start

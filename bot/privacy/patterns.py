@@ -1,0 +1,280 @@
+"""The spaCy Matcher rules of the redactor: which words around a token make it a name, an
+address, a school or an account handle ("my friend ___", "___ told everyone", "14 ___ Road",
+"___ Primary School", "gamertag is ___"). The word lists they use live in
+data/privacy/redaction_rules.yml; what a single word is comes from bot/privacy/vocabulary.py.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Tuple
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Token
+
+from bot.privacy.vocabulary import (
+    UNKNOWN_WORD_LOGPROB, Vocabulary, capitalised, is_strong_handle, looks_like_handle)
+
+USERNAME_CONNECTORS = ("is", ":", "=", "-", "its", "it's")
+# An account "id is 4821937": shorter numbers after "id is" are more often an age or a count.
+ACCOUNT_NUMBER_DIGITS = 5
+# "my account was hacked", "his id is banned": a lower-case participle after "is"/"was" says
+# what happened to the account, not what it is called.
+NOT_A_STATE = r"^(?![a-z]+(?:ed|en)$)"
+
+
+Pattern = List[Dict[str, Any]]
+
+
+def build_matcher(nlp: Language, vocabulary: Vocabulary, rules: Dict[str, Any]) -> Matcher:
+    """A spaCy Matcher whose rule names are the kinds of data they find ("name", "address",
+    ...; "address_part" and "spaced_username" are resolved by the redactor)."""
+    _register_word_tests(vocabulary, rules)
+    matcher = Matcher(nlp.vocab)
+    matcher.add("name", _name_patterns(rules))
+    # "sofia from year 8", "its dev here": a name before the words that make it one.
+    matcher.add("leading_name", _leading_name_patterns())
+    address_parts, addresses = _address_patterns(rules)
+    # Parts that are an address only beside another part ("Shanti Apartments, MG Road").
+    matcher.add("address_part", address_parts)
+    matcher.add("address", addresses)
+    matcher.add("school", _school_patterns(rules))
+    usernames, spaced_usernames = _username_patterns(rules)
+    matcher.add("username", usernames)
+    # "his xbox gamertag is Big Dawg 2009": a handle of several words.
+    matcher.add("spaced_username", spaced_usernames)
+    return matcher
+
+
+def _register_word_tests(vocabulary: Vocabulary, rules: Dict[str, Any]) -> None:
+    """Token extensions (token._.could_be_name, ...) that the patterns below test."""
+    Doc.set_extension("case_is_noise", default=False, force=True)
+    school_middle_words = frozenset(rules["school_middle_words"])
+    for name, getter in (
+        ("could_be_name", vocabulary.could_be_name),
+        ("is_name", vocabulary.is_name),
+        ("could_be_school_name", vocabulary.could_be_school_name),
+        ("street_word", vocabulary.street_word),
+        ("titled_first_name", vocabulary.titled_first_name),
+        ("named_word", vocabulary.named_word),
+        ("unknown_word", lambda token: not vocabulary.never_a_name(token)
+         and vocabulary.word_logprob(token.lower_) < UNKNOWN_WORD_LOGPROB),
+        # "Mill Lane", "MG Road"; not "Street View" (no house number to anchor it).
+        ("capitalised_street_word", lambda token: vocabulary.street_word(token) and (
+            token.is_title or (token.is_upper and len(token) <= 4))
+         and token.lower_ not in vocabulary.place_words),
+        ("is_place", lambda token: token.lower_ in vocabulary.places),
+        ("school_middle", lambda token: token.is_title or token.lower_ in school_middle_words
+         or vocabulary.could_be_school_name(token)),
+        ("surname_word", vocabulary.surname_word),
+        ("first_name", lambda token: vocabulary.is_first_name(token.text)
+         and not vocabulary.never_a_name(token)),
+        # "orchard lane" of "at orchard lane primary": no word that is a school in general.
+        ("school_word", lambda token: token.is_alpha and not token.is_stop
+         and token.lower_ not in vocabulary.generic_school_words
+         and token.lower_ not in vocabulary.school_types),
+        ("lower_or_first_name", lambda token: token.is_lower
+         or vocabulary.is_first_name(token.text)),
+        ("known_first_name", lambda token: vocabulary.is_first_name(token.text)
+         and not vocabulary.is_common(token.text)),
+        ("family_name", lambda token: capitalised(token) and not vocabulary.never_a_name(token)
+         and (vocabulary.word_logprob(token.lower_) < UNKNOWN_WORD_LOGPROB
+              or (token.lower_ in vocabulary.names.surnames
+                  and not vocabulary.is_common(token.lower_)))),
+        ("subject_name", vocabulary.subject_name),
+        ("handle_part", lambda token: not token.is_stop and (
+            any(c.isupper() for c in token.text) or token.like_num or looks_like_handle(token))),
+        # "pinkbunny2013", "darklord", a Steam id "76561198000000000"
+        ("handle_or_rare", lambda token: looks_like_handle(token) or (
+            token.text.isdigit() and len(token.text) >= ACCOUNT_NUMBER_DIGITS) or (
+            token.text.isalpha() and not vocabulary.is_common(token.text)
+            and not token.is_stop and token.lower_ not in vocabulary.not_names)),
+        ("looks_like_handle", looks_like_handle),
+        ("strong_handle", lambda token: is_strong_handle(token, vocabulary)),
+    ):
+        Token.set_extension(name, getter=getter, force=True)
+
+
+def _name_patterns(rules: Dict[str, Any]) -> List[Pattern]:
+    name = {"_": {"could_be_name": True}}
+    named = {"_": {"named_word": True}}
+    particle = {"LOWER": {"IN": rules["name_particles"]}, "OP": "?"}
+    surname = [particle, {"ORTH": "-", "OP": "?"}, {"_": {"surname_word": True}, "OP": "?"},
+               {"ORTH": "-", "OP": "?"}, {"_": {"surname_word": True}, "OP": "?"}]
+    subject = {"_": {"subject_name": True}}
+    # "me and kwame", not "Leeds" nor the "mrs" of "told mrs nair"
+    person = {"_": {"subject_name": True, "is_place": False}, "LOWER": {"NOT_IN": rules["titles"]}}
+    # "kwame is", "kwame and": a first name no English word is; "emoji and", "lite is" are not.
+    known_person = {**person, "_": {**person["_"], "known_first_name": True, "is_name": True}}
+    subject_verb = {"LOWER": {"IN": rules["subject_verbs"]}}
+    relation = {"LOWER": {"IN": rules["relation_words"]}}
+    title_word = {"LOWER": {"IN": rules["titles"]}, "IS_TITLE": True}
+    short_title = {"LOWER": {"IN": ["mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr."]}}
+    surname_token = {"TEXT": {"REGEX": r"^[^\W\d_][^\W\d_']+$"}, "IS_STOP": False}
+    return [
+        [{"LOWER": {"IN": ["my", "his", "her", "their"]}},
+         {"LOWER": {"IN": ["name", "names", "nam"]}},
+         {"LOWER": {"IN": ["is", "'s", "s", "=", ":"]}, "OP": "?"}, named, *surname],
+        [{"LOWER": {"IN": rules["naming_words"]}}, {"LOWER": "me", "OP": "?"}, named, *surname],
+        [{**relation, "IS_TITLE": False}, {"IS_PUNCT": True, "OP": "?"}, named, *surname],
+        # A capitalised relation word may name a body ("Parent Teacher Association"): then
+        # only a first name or a word no dictionary knows follows as a name.
+        [{**relation, "IS_TITLE": True}, {"IS_PUNCT": True, "OP": "?"},
+         {"_": {"named_word": True, "family_name": True}}, *surname],
+        [{**relation, "IS_TITLE": True}, {"IS_PUNCT": True, "OP": "?"},
+         {"_": {"named_word": True, "known_first_name": True}}, *surname],
+        # "my teacher miss li": a title in lower case counts after a relation word.
+        [relation, {"LOWER": {"IN": rules["titles"]}}, surname_token],
+        [named, {"ORTH": "'s"}, relation],
+        # "my twins Amara and Chidi"
+        [{**relation, "IS_TITLE": False}, named, {"LOWER": {"IN": ["and", "&"]}}, named],
+        # "my bff is called hope": after "is called" a first name that is an everyday word
+        # too; "my brother is called names" stays.
+        [relation, {"LOWER": {"IN": ["is", "'s"]}}, {"LOWER": {"IN": ["called", "named"]}},
+         {"_": {"first_name": True}, "IS_STOP": False}],
+        [subject, *surname, subject_verb],
+        [subject, {"LOWER": "and"}, subject, subject_verb],
+        # "i blocked jordan": after these verbs even a country's name is a person.
+        [{"LOWER": {"IN": rules["object_verbs"]}},
+         {**person, "_": {"subject_name": True, "lower_or_first_name": True}}],
+        [{"LOWER": {"IN": ["me", "i"]}}, {"LOWER": {"IN": ["and", "n", "&", "an"]}}, person],
+        [known_person, {"LOWER": {"IN": rules["person_links"]}}],
+        [{"LOWER": {"IN": rules["sign_offs"]}}, {"ORTH": ","}, {"IS_SPACE": True, "OP": "?"},
+         name, *surname],
+        [person, {"LOWER": "and"}, {"LOWER": {"IN": ["me", "i"]}}],
+        [{"LOWER": {"IN": ["i", "this", "it"]}}, {"LOWER": {"IN": ["'m", "m", "am", "is", "'s"]}},
+         name, *surname],
+        [{"LOWER": {"IN": ["im", "its"]}}, {"LOWER": "me", "OP": "?"}, name, *surname],
+        # "its from chidi"; a capitalised "from Royal Mail" is a sender, not a person.
+        [{"LOWER": "from"}, {**person, "IS_TITLE": False, "IS_UPPER": False}, *surname],
+        [{"LOWER": {"IN": ["with", "and", "by", "to"]}}, {"_": {"is_name": True}}, *surname],
+        [title_word, {"ORTH": ".", "OP": "?"}, surname_token, {"IS_TITLE": True, "OP": "?"},
+         *surname],
+        [short_title, {"ORTH": ".", "OP": "?"}, surname_token, *surname],
+        [{"LOWER": {"IN": rules["titles"]}}, {"TEXT": {"REGEX": r"^[A-Za-z]'[A-Za-z]+$"}}],
+        [{"IS_TITLE": True, "_": {"titled_first_name": True}}, {"_": {"is_name": True}}],
+        [{"IS_TITLE": True, "_": {"titled_first_name": True}},
+         {"IS_TITLE": True, "_": {"family_name": True}}],
+        # "Ngozi Eze": two capitalised words that are no English words, even first in a line.
+        [{"IS_TITLE": True, "_": {"unknown_word": True}},
+         {"IS_TITLE": True, "_": {"unknown_word": True}}],
+        [{"_": {"is_name": True}}, *surname],
+    ]
+
+
+def _leading_name_patterns() -> List[Pattern]:
+    """Patterns whose first word (after "its") is the name and the rest its context."""
+    return [
+        [{"_": {"subject_name": True}}, {"LOWER": {"IN": ["from", "in"]}},
+         {"LOWER": {"IN": ["year", "yr", "grade", "class", "form"]}}, {"LIKE_NUM": True}],
+        [{"LOWER": {"IN": ["its", "it's", "im"]}}, {"_": {"first_name": True}, "IS_STOP": False},
+         {"LOWER": "here"}],
+    ]
+
+
+def _address_patterns(rules: Dict[str, Any]) -> Tuple[List[Pattern], List[Pattern]]:
+    """Patterns of address parts, and of whole addresses."""
+    street_type = {"LOWER": {"IN": rules["street_types"]}}
+    street_name = {"_": {"street_word": True}, "OP": "{1,3}"}
+    # "14", "4b", "12/3", "B-204", "G-9/3"
+    house = {"TEXT": {"REGEX": r"^(?:[A-Za-z]{1,2}-)?\d{1,5}[a-zA-Z]?(?:/\d{1,5}[a-zA-Z]?)?$"}}
+    # "flat 3", "House No. 23", "apt #4"
+    number_word = {"LOWER": {"IN": ["no", "no.", "number", "num", "#"]}, "OP": "?"}
+    unit = [{"LOWER": {"IN": rules["unit_words"]}}, number_word, {"ORTH": ".", "OP": "?"}, house,
+            {"IS_PUNCT": True, "OP": "?"}]
+    then_unit = [{"IS_PUNCT": True, "OP": "?"}, {"LOWER": {"IN": rules["unit_words"]}}, house]
+    foreign_street = {"LOWER": {"IN": rules["street_types_first"]}}
+    building = [{"_": {"capitalised_street_word": True}, "OP": "{1,3}"},
+                {"LOWER": {"IN": rules["building_types"]}, "IS_TITLE": True}]
+    parts = [
+        building,
+        [{"LOWER": {"IN": rules["area_words"] + rules["unit_words"]}}, number_word,
+         {"ORTH": ".", "OP": "?"}, {"TEXT": {"REGEX": r"^(?:[A-Z]|\d{1,5}[A-Za-z]?)$"}}],
+        [{"TEXT": {"REGEX": r"^[A-Za-z]{1,2}-\d{1,5}[a-zA-Z]?$"}}],
+    ]
+    return parts, [
+        [*unit, house, street_name, street_type],
+        [*unit, street_name, street_type],
+        [house, street_name, street_type],
+        [house, street_name, street_type, *then_unit],
+        [{"LOWER": {"IN": rules["address_context"]}},
+         {"LOWER": {"IN": ["on", "at", "in", "is", ":"]}},
+         {"_": {"street_word": True}, "OP": "{1,2}"}, street_type],
+        [{"LOWER": {"IN": rules["address_context"]}},
+         {"LOWER": {"IN": ["at", "in", "is", ":"]}}, *building],
+        [{"_": {"capitalised_street_word": True}, "OP": "{1,2}"},
+         {"LOWER": {"IN": rules["street_types"]}, "IS_TITLE": True}],
+        [house, foreign_street, {"IS_ALPHA": True, "OP": "{1,3}"}],
+        [foreign_street, {"IS_ALPHA": True, "OP": "{1,2}"}, house,
+         {"ORTH": ",", "OP": "?"}, {**house, "OP": "?"}],
+        [{"LOWER": {"IN": ["zip", "postcode", "postal", "pin", "pincode", "zipcode"]}},
+         {"LOWER": "code", "OP": "?"}, {"LOWER": {"IN": ["is", ":"]}, "OP": "?"},
+         {"TEXT": {"REGEX": r"^\d{4,6}$"}}],
+    ]
+
+
+def _school_patterns(rules: Dict[str, Any]) -> List[Pattern]:
+    school_type = {"LOWER": {"IN": rules["school_types"]}}
+    school_name = {"_": {"could_be_school_name": True}}
+    school_middle = {"_": {"school_middle": True}, "OP": "{0,4}"}
+    school_prefix = {"LOWER": {"IN": rules["school_prefixes"]}, "OP": "?"}
+    saint = {"LOWER": {"IN": ["st", "saint", "st."]}}
+    school_word = {"_": {"school_word": True}}
+    # "at orchard lane primary", "my school is holy family catholic high": in lower case the
+    # words of a school's name are plain words, so a school context must stand before them.
+    school_context = [[{"LOWER": {"IN": ["at", "attend", "attends", "attended"]}}],
+                      [{"LOWER": "school"}, {"LOWER": "is"}]]
+    in_context = [[*context, school_word, {"_": {"school_word": True}, "OP": "{0,2}"},
+                   {"LOWER": {"IN": rules["school_middle_words"]}, "OP": "?"},
+                   {"LOWER": {"IN": rules["plain_school_types"]}}]
+                  for context in school_context]
+    return [
+        *in_context,
+        # "go to st josephs", "at st aidans", "my school st georges": a saint's possessive
+        # written without its apostrophe.
+        [{"LOWER": {"IN": ["to", "at", "school", "is"]}}, saint,
+         {"TEXT": {"REGEX": r"^[a-z]+s$"}, "IS_STOP": False}],
+        # "st thomas more academy": after a saint, words up to the school type, none of which
+        # is a school in general ("main st near the high school" is a street).
+        [saint, {"ORTH": ".", "OP": "?"}, school_word,
+         {"IS_ALPHA": True, "LOWER": {"NOT_IN": rules["generic_school_words"]}, "OP": "{0,2}"},
+         school_type],
+        [school_prefix, {"ORTH": ".", "OP": "?"},
+         school_name, school_middle, school_type, {**school_type, "OP": "?"},
+         {**school_type, "OP": "?"}, {"LOWER": "and", "OP": "?"}, {**school_type, "OP": "?"}],
+        [{"LOWER": {"IN": ["st", "saint", "st."]}}, {"ORTH": ".", "OP": "?"},
+         {"IS_ALPHA": True, "IS_STOP": False}, {"ORTH": "'s"}],
+        [{"LOWER": {"IN": rules["school_types_first"]}, "IS_TITLE": True},
+         {"IS_TITLE": True, "OP": "{1,3}"}],
+        # "holy trinity c of e": Church of England schools go by the initials alone.
+        [school_prefix, school_name, school_middle, {"LOWER": "c"}, {"LOWER": "of"},
+         {"LOWER": "e"}],
+    ]
+
+
+def _username_patterns(rules: Dict[str, Any]) -> Tuple[List[Pattern], List[Pattern]]:
+    """Patterns of one-word handles, and of handles of several words."""
+    handle = {"_": {"looks_like_handle": True}}
+    account_word = {"LOWER": {"IN": rules["account_words"]}}
+    account_kind = {"LOWER": {"IN": ["name", "username", "id", "tag", "handle", "account",
+                                     "channel"]}, "OP": "?"}
+    connector = {"LOWER": {"IN": list(USERNAME_CONNECTORS)}}
+    handle_part = {"_": {"handle_part": True}}
+    return [
+        [account_word, account_kind, {**connector, "OP": "?"},
+         {"ORTH": {"IN": ["(", "[", "\"", "'"]}, "OP": "?"}, handle],
+        [account_word, account_kind, connector, {"_": {"handle_or_rare": True}}],
+        [{"LOWER": {"IN": ["my", "his", "her", "their", "the"]}}, {"OP": "{1,3}"},
+         {"LOWER": {"IN": ["username", "id", "tag", "handle", "account", "channel",
+                           "gamertag"]}},
+         {"LOWER": {"IN": ["is", ":", "=", "-", "was"]}}, {"_": {"handle_or_rare": True},
+                                                          "TEXT": {"REGEX": NOT_A_STATE}}],
+        # "her account littlemisspriya got a message": a rare word right after it.
+        [{"LOWER": {"IN": ["my", "his", "her", "their"]}},
+         {"LOWER": {"IN": ["account", "username", "handle", "gamertag"]}},
+         {"_": {"handle_or_rare": True}, "TEXT": {"REGEX": NOT_A_STATE}}],
+        [{"LOWER": {"IN": ["my", "his", "her", "their", "the"]}}, {"OP": "{1,3}"},
+         {"LOWER": "name"}, {"LOWER": {"IN": ["is", ":", "=", "-", "was"]}}, handle],
+        [{"LOWER": {"IN": rules["naming_words"]}}, handle],
+        [{"_": {"strong_handle": True}}],
+    ], [[account_word, account_kind, connector, handle_part, handle_part,
+         {**handle_part, "OP": "?"}]]
