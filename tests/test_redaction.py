@@ -9,7 +9,10 @@ cultures, apps and brands, Title Case) rather than the files' words.
 
 A fourth, redaction_fresh.yml (500 messages), was scored once blind on 2026-11-29 (usernames
 98.0%, schools 86.8%, addresses 44.9%, names 91.7%; README) and has been tuned on since
-2026-11-29 14:00: its floors below hold what it reaches now, not an unseen measure.
+2026-11-29 14:00. A fifth, redaction_blind2.yml (327 messages), was scored once blind after
+that (usernames 93.3%, schools 93.3%, addresses 60.0%, names 91.5%, 2.0% of clean messages
+changed) and then gave two general fixes. The floors of both hold what they reach now, not an
+unseen measure: the blind figures are the ones to quote.
 """
 from __future__ import annotations
 
@@ -39,11 +42,6 @@ def heldout() -> RedactionReport:
 @pytest.fixture(scope="module")
 def final() -> RedactionReport:
     return evaluate(CASES / "redaction_final.yml")
-
-
-@pytest.fixture(scope="module")
-def fresh() -> RedactionReport:
-    return evaluate(CASES / "redaction_fresh.yml")
 
 
 def test_labelled_files_are_big_enough_to_measure(tuned: RedactionReport, heldout: RedactionReport,
@@ -81,15 +79,38 @@ def test_later_files_meet_the_issue_targets(report_name: str,
     assert report.changed_share() <= 0.02, report.changed_clean
 
 
-@pytest.mark.parametrize("kind, floor", [("email", 1.0), ("phone", 1.0), ("username", 1.0),
-                                         ("school", 1.0), ("address", 0.97), ("name", 0.96)])
-def test_the_fresh_file_keeps_what_it_reached(fresh: RedactionReport, kind: str,
-                                              floor: float) -> None:
-    """Floors at what the fresh file reached when it was tuned on; its misses are everyday
-    words used as names with no context ("faith keeps ...") and a street with no street word
-    ("41 Kingsway")."""
-    assert fresh.masked_share(kind) >= floor, [m for m in fresh.missed if m.startswith(kind)]
-    assert fresh.changed_share() <= 0.02, fresh.changed_clean
+# What the two later files reached when they were tuned on; their misses are everyday words
+# used as names with no context ("faith keeps ..."), streets with no street word ("41 Kingsway")
+# and lower-case address lines of formats the rules do not know ("5 the paddocks, ballincollig").
+REACHED = {
+    "redaction_fresh.yml": {"email": 1.0, "phone": 1.0, "username": 1.0, "school": 1.0,
+                            "address": 0.97, "name": 0.96},
+    "redaction_blind2.yml": {"email": 1.0, "phone": 1.0, "username": 0.93, "school": 0.93,
+                             "address": 0.63, "name": 0.91},
+}
+
+
+@pytest.fixture(scope="module", params=sorted(REACHED))
+def later_file(request: pytest.FixtureRequest) -> tuple:
+    return request.param, evaluate(CASES / request.param)
+
+
+def test_the_later_files_keep_what_they_reached(later_file: tuple) -> None:
+    name, report = later_file
+    for kind, floor in REACHED[name].items():
+        assert report.masked_share(kind) >= floor, [m for m in report.missed if m.startswith(kind)]
+    assert report.changed_share() <= 0.02, report.changed_clean
+
+
+@pytest.mark.parametrize("text", ["im gonna report them all", "gotta go, wanna talk later"])
+def test_a_piece_of_a_word_is_never_a_name(text: str) -> None:
+    """The tokenizer splits "gonna" into "gon" + "na", and "gon" alone is a first name."""
+    assert redact_text(text) == text
+
+
+def test_an_address_in_two_parts_is_masked_as_one() -> None:
+    assert redact_text("we live at 27 hazel grove, sheffield s10 4hp if thats ok") \
+        == "we live at [address] if thats ok"
 
 
 @pytest.mark.parametrize("text, hidden", [

@@ -174,7 +174,8 @@ class Redactor:
         doc = self.nlp(text)
         doc._.case_is_noise = case_is_noise(doc)
         spans += self._matched(doc)
-        return _without_overlaps(self._whole_addresses(_joined_addresses(spans, text), text))
+        return _neighbours_joined(_without_overlaps(
+            self._whole_addresses(_joined_addresses(spans, text), text)), text)
 
     def _whole_addresses(self, spans: List[Span], text: str) -> List[Span]:
         """Each address with the unit before it and the town, region and postcode after it;
@@ -221,8 +222,9 @@ class Redactor:
         for match_id, start, end in self.matcher(doc):
             kind = self.nlp.vocab.strings[match_id]
             span = self._data_part(doc[start:end], kind)
-            if span is None or (kind in ("name", "leading_name") and any(
-                    span.start < thing.end and thing.start < span.end for thing in things)):
+            if span is None or (kind in ("name", "leading_name") and (any(
+                    span.start < thing.end and thing.start < span.end for thing in things)
+                    or not _whole_words(span))):
                 continue
             spans.append(Span(span.start_char, span.end_char, KIND_OF_MATCH.get(kind, kind)))
         return spans
@@ -289,6 +291,31 @@ def _joined_addresses(spans: List[Span], text: str) -> List[Span]:
     return [span for span in spans if span.kind not in ADDRESS_KINDS] + [
         Span(group[0].start, max(p.end for p in group), "address") for group in groups
         if any(p.kind == "address" for p in group) or _separate_parts(group) >= 2]
+
+
+def _whole_words(span: SpacySpan) -> bool:
+    """A name is whole words: the tokenizer splits "gonna" into "gon" + "na", and "gon" alone
+    is a first name, but a piece of a word is never someone's name."""
+    doc = span.doc
+    glued_before = span.start > 0 and not doc[span.start - 1].whitespace_ \
+        and doc[span.start - 1].is_alpha and span[0].is_alpha
+    glued_after = not span[-1].whitespace_ and span.end < len(doc) \
+        and doc[span.end].is_alpha and span[-1].is_alpha
+    return not (glued_before or glued_after)
+
+
+def _neighbours_joined(spans: List[Span], text: str) -> List[Span]:
+    """Two addresses with only commas and spaces between them are one ("27 hazel grove,
+    sheffield" and "s10 4hp"): masked as one, no space or comma of it left to read between."""
+    joined: List[Span] = []
+    for span in spans:
+        previous = joined[-1] if joined else None
+        if previous and previous.kind == span.kind == "address" \
+                and not text[previous.end:span.start].strip(", "):
+            joined[-1] = Span(previous.start, span.end, "address")
+        else:
+            joined.append(span)
+    return joined
 
 
 def _separate_parts(group: List[Span]) -> int:
