@@ -49,7 +49,8 @@ def test_held_out_macro_f1(held_out_report: dict):
 @pytest.mark.parametrize("intent", CRISIS_INTENTS)
 def test_held_out_crisis_disclosures_get_a_referral(held_out_report, held_out_results, intent):
     """Of the unseen disclosures of one kind, how many reach a crisis rule (any crisis intent
-    gives the helpline referral), through the whole pipeline: DIET plus the safety net."""
+    gives the helpline referral), through the whole pipeline: the intent classifier plus the
+    safety net."""
     errors = json.loads((held_out_results / "intent_errors.json").read_text())
     missed = [
         error["text"] for error in errors

@@ -21,7 +21,7 @@ EMAIL = "ann.smith@example.com"
 PHONE = "+44 7700 900123"
 MESSAGE = f"i'm in the uk, my email is {EMAIL} and my number is {PHONE}"
 ENTITIES = [{"entity": "country", "value": "uk", "start": 7, "end": 9, "confidence_entity": 0.97,
-             "extractor": "DIETClassifier"}]
+             "extractor": "CRFEntityExtractor"}]
 INTENT = {"name": "ask_privacy", "confidence": 0.8125}
 
 

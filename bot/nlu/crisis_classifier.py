@@ -1,7 +1,8 @@
 """Rasa NLU component that applies the deterministic crisis detector after the classifiers.
 
-It runs last in the pipeline (after DIET and the FallbackClassifier), so a crisis disclosure
-that the statistical model misclassified, or was unsure about, still reaches the crisis rules.
+It runs last in the pipeline (after the intent classifier and the FallbackClassifier), so a
+crisis disclosure that the statistical model misclassified, or was unsure about, still reaches
+the crisis rules.
 It never removes a crisis prediction the model already made.
 """
 from __future__ import annotations
