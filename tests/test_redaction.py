@@ -26,7 +26,7 @@ from bot.privacy.evaluation import RedactionReport, evaluate
 from bot.privacy.not_people import NOT_PEOPLE_FILE
 from bot.privacy.redaction import redact_entities, redact_text
 
-CASES = Path(__file__).parent / "privacy"
+CASES = Path(__file__).parents[1] / "data" / "privacy" / "labelled"
 
 
 @pytest.fixture(scope="module")

@@ -18,9 +18,14 @@ from typing import Callable, Optional, Tuple
 UNIT = re.compile(r"(?:flat|unit|apt|apartment|suite|block|blk|plot|lot)\.?\s*#?\d{1,5}[A-Za-z]?\b",
                   re.IGNORECASE)
 # UK "SN3 4QT", Canadian "L6J 3K2", and a ZIP, PIN or Philippine code "90026", "110024".
-POSTCODE = re.compile(r"(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d|\d{4,6})\b")
+# Chat writes them in lower case too ("s10 4hp").
+POSTCODE = re.compile(r"(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d|\d{4,6})\b",
+                      re.IGNORECASE)
 # "ON", "CA", "NSW": a region code, taken only where a postcode or the end of the address follows.
 REGION = re.compile(r"[A-Z]{2,3}\b(?=\s+[A-Z\d]|\s*[,.;!?)]|\s*$)")
+# "toronto, on m4c 2k7", "columbus oh 43215": in lower case, only right before a postcode.
+LOWER_REGION = re.compile(
+    rf"(?!(?:in|and|at|by|to|of|or|for)\b)[a-z]{{2,3}}(?=\s+{POSTCODE.pattern})", re.IGNORECASE)
 # A word of a place name: "Swindon", "Montréal", "Saint-Denis", the "R.K." of "R.K. Puram".
 CAPITAL_WORD = re.compile(r"(?:[A-Z]\.){2,3}(?!\w)|[A-ZÀ-Þ][^\W\d_]*(?:['’-][^\W\d_]+)*\b")
 TOWN_WORDS = 4
@@ -61,7 +66,7 @@ def _place_part(text: str, start: int, is_stop: Callable[[str], bool],
                 is_place: Callable[[str], bool], towns_allowed: bool,
                 after_town: bool) -> Optional[Tuple[int, bool]]:
     """(end, whether it was a town) of the place part starting at `start`, or None."""
-    for pattern in (UNIT, POSTCODE, REGION):
+    for pattern in (UNIT, POSTCODE, REGION, LOWER_REGION):
         match = pattern.match(text, start)
         if match:
             return match.end(), False
@@ -74,10 +79,24 @@ def _place_part(text: str, start: int, is_stop: Callable[[str], bool],
     town_end = _town_end(text, start, is_stop)
     if town_end is not None:
         return town_end, True
-    word = LOWER_WORD.match(text, start)
-    if word and is_place(word.group()) and not is_stop(word.group()):
-        return word.end(), True
-    return None
+    return _lower_place_end(text, start, is_stop, is_place)
+
+
+def _lower_place_end(text: str, start: int, is_stop: Callable[[str], bool],
+                     is_place: Callable[[str], bool]) -> Optional[Tuple[int, bool]]:
+    """(end, True) of the lower-case words of a place starting at `start` ("gwarinpa", "taman
+    sri muda"), at most four, each a place or no English word; None if there is none."""
+    end, position = None, start
+    for _ in range(TOWN_WORDS):
+        word = LOWER_WORD.match(text, position)
+        if not word or is_stop(word.group()) or not is_place(word.group()):
+            break
+        end = word.end()
+        gap = WORD_GAP.match(text, end)
+        if not gap:
+            break
+        position = gap.end()
+    return (end, True) if end is not None else None
 
 
 def _town_end(text: str, start: int, is_stop: Callable[[str], bool]) -> Optional[int]:

@@ -1,21 +1,24 @@
-"""Measures the redactor on a labelled file: how much personal data it masks, by kind, and how
+"""Measures the redactor on labelled files: how much personal data it masks, by kind, and how
 many messages without personal data it changes (a false alarm garbles a child's question).
 
-Usage: python -m bot.privacy.evaluation [CASES_FILE]
+The tagger learns from data/privacy/labelled/, so a file there is measured by leaving it out:
+the redactor's tagger is trained on the other files (`--leave-one-out`). A file outside that
+folder (tests/privacy/) was never learnt from and is measured against the full redactor.
+
+Usage: python -m bot.privacy.evaluation [--leave-one-out] [FILE ...]
 """
 from __future__ import annotations
 
 import sys
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List
+from typing import List, Optional
 
-import yaml
-
-from bot.privacy.redaction import KINDS, Redactor, default_redactor
-
-CASES_FILE = Path(__file__).resolve().parents[2] / "tests" / "privacy" / "redaction_cases.yml"
+from bot.privacy.redaction import Redactor, default_redactor
+from bot.privacy.spans import KINDS, read_labelled
+from bot.privacy.tagger import labelled_files
 
 
 @dataclass
@@ -34,6 +37,13 @@ class RedactionReport:
     def changed_share(self) -> float:
         return len(self.changed_clean) / self.clean_messages if self.clean_messages else 0.0
 
+    def add(self, other: "RedactionReport") -> None:
+        self.masked += other.masked
+        self.total += other.total
+        self.clean_messages += other.clean_messages
+        self.changed_clean += other.changed_clean
+        self.missed += other.missed
+
     def lines(self) -> List[str]:
         rows = [f"{kind:9} {self.masked[kind]:4}/{self.total[kind]:<4} masked "
                 f"({self.masked_share(kind):.1%})" for kind in KINDS]
@@ -42,48 +52,53 @@ class RedactionReport:
         return rows
 
 
-def evaluate(cases_file: Path = CASES_FILE, redactor: Redactor = None) -> RedactionReport:
+def evaluate(cases_file: Path, redactor: Optional[Redactor] = None) -> RedactionReport:
     """A labelled span counts as masked when every one of its characters is inside something
     the redactor found (of any kind: a name masked as a username is still hidden)."""
     redactor = redactor or default_redactor()
     report = RedactionReport()
-    for case in yaml.safe_load(cases_file.read_text(encoding="utf-8"))["messages"]:
-        text = case["text"]
-        if not case["spans"]:
+    for message in read_labelled(cases_file):
+        if not message.spans:
             report.clean_messages += 1
-            if redactor.redact(text) != text:
-                report.changed_clean.append(text)
+            if redactor.redact(message.text) != message.text:
+                report.changed_clean.append(message.text)
             continue
         covered = set()
-        for span in redactor.find(text):
-            covered.update(range(span.start, span.end))
-        for position, label in _located(text, case["spans"]):
-            report.total[label["kind"]] += 1
-            if all(i in covered for i in range(position, position + len(label["text"]))):
-                report.masked[label["kind"]] += 1
+        for found in redactor.find(message.text):
+            covered.update(range(found.start, found.end))
+        for span in message.spans:
+            report.total[span.kind] += 1
+            if covered.issuperset(range(span.start, span.end)):
+                report.masked[span.kind] += 1
             else:
-                report.missed.append(f"{label['kind']}: {label['text']!r} in {text!r}")
+                report.missed.append(
+                    f"{span.kind}: {message.text[span.start:span.end]!r} in {message.text!r}")
     return report
 
 
-def _located(text: str, spans: List[Dict[str, str]]):
-    """Each labelled span with its position; a text labelled twice is found twice."""
-    seen: Counter = Counter()
-    for label in spans:
-        position = -1
-        for _ in range(seen[label["text"]] + 1):
-            position = text.index(label["text"], position + 1)
-        seen[label["text"]] += 1
-        yield position, label
+def evaluate_left_out(cases_file: Path) -> RedactionReport:
+    """`cases_file` measured by a redactor whose tagger learnt from every other labelled file."""
+    others = [path for path in labelled_files() if path.resolve() != cases_file.resolve()]
+    with tempfile.TemporaryDirectory() as model_dir:
+        return evaluate(cases_file, Redactor(training_files=others, model_dir=Path(model_dir)))
 
 
 def main(argv: List[str]) -> int:
-    report = evaluate(Path(argv[0]) if argv else CASES_FILE)
-    print("\n".join(report.lines()))
-    for line in report.missed:
-        print("missed  ", line)
-    for text in report.changed_clean:
-        print("changed ", repr(text), "->", repr(default_redactor().redact(text)))
+    leave_one_out = "--leave-one-out" in argv
+    files = [Path(arg) for arg in argv if not arg.startswith("--")] or labelled_files()
+    overall = RedactionReport()
+    for path in files:
+        report = evaluate_left_out(path) if leave_one_out else evaluate(path)
+        overall.add(report)
+        print(f"== {path.name}" + (" (left out of training)" if leave_one_out else ""))
+        print("\n".join(report.lines()))
+        for line in report.missed:
+            print("missed  ", line)
+        for text in report.changed_clean:
+            print("changed ", repr(text), "->", repr(default_redactor().redact(text)))
+    if len(files) > 1:
+        print("== all files")
+        print("\n".join(overall.lines()))
     return 0
 
 

@@ -21,7 +21,6 @@ Accuracy is measured on three labelled files in tests/privacy/ (tests/test_redac
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence
@@ -38,15 +37,25 @@ from bot.privacy.address_extent import extended_end, extended_start
 from bot.privacy.name_lists import NameLists
 from bot.privacy.not_people import NotPeople
 from bot.privacy.patterns import USERNAME_CONNECTORS, build_matcher
+from bot.privacy.spans import KINDS, Span
+from bot.privacy.tagger import MODEL_DIR, trained_tagger
 from bot.privacy.vocabulary import (
-    RARE_WORD_LOGPROB, TIME, Vocabulary, case_is_noise, place_names, word_logprobs)
+    RARE_WORD_LOGPROB, TIME, UNKNOWN_WORD_LOGPROB, Vocabulary, capitalised, case_is_noise,
+    place_names, word_logprobs)
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES_FILE = ROOT / "data" / "privacy" / "redaction_rules.yml"
-KINDS = ("email", "phone", "username", "school", "address", "name")
 # Matcher rules whose matches are masked as another kind.
 KIND_OF_MATCH = {"spaced_username": "username", "leading_name": "name"}
 ADDRESS_KINDS = ("address", "address_part")
+COORDINATORS = frozenset({"and", "&", "or", "n"})
+ARTICLES = frozenset({"a", "an", "the"})
+# Characters of code and binary noise, never of a name or an address.
+MARKUP = re.compile(r"[<>{}\[\]=\\|\x00\ufffd]")
+PLACE_PREPOSITIONS = frozenset({"in", "near", "to", "at", "from", "visit", "visiting"})
+# Words that are first names somewhere but, beside "and", are the speaker or a pronoun.
+NOT_COORDINATED_NAMES = frozenset({"i", "me", "my", "you", "he", "she", "we", "they", "him",
+                                   "her", "us", "them", "his", "the", "a", "an", "so", "then"})
 # Regions whose national formats (07700 900123, (555) 201-3344) phonenumbers tries; numbers
 # written with +country code are found whatever the region.
 PHONE_REGIONS = ("GB", "US", "IN", "KE", "NG", "ZA", "AU", "IE", "CA", "PH", "GH", "UG", "RW")
@@ -78,15 +87,6 @@ SPELT_NUMBER = re.compile(rf"\b(?:{DIGIT_WORD}[\s,.-]+){{6,}}{DIGIT_WORD}\b", re
 LOCAL_NUMBER = re.compile(
     r"(?:number|no|num|phone|from|call|called|text|texted|ring|rang|whatsapp|is)\W+"
     r"(?:\w+\W+){0,2}?(\d{3}[-.\s]?\d{4})(?![\d\w])", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Span:
-    """One piece of personal data: characters [start, end) of the text, and its kind."""
-
-    start: int
-    end: int
-    kind: str
 
 
 def _helpline_digits() -> FrozenSet[str]:
@@ -122,7 +122,10 @@ def _chat_pipeline() -> Language:
 class Redactor:
     """Finds personal data in text and replaces each piece with "[kind]"."""
 
-    def __init__(self, rules_file: Path = RULES_FILE) -> None:
+    def __init__(self, rules_file: Path = RULES_FILE, training_files: Sequence[Path] = (),
+                 model_dir: Path = MODEL_DIR) -> None:
+        """`training_files` are the labelled files the tagger learns from (default: all of
+        them); measuring on a file means training without it."""
         rules = yaml.safe_load(rules_file.read_text(encoding="utf-8"))
         word_logprob = word_logprobs()
         names = NameLists.load()
@@ -158,7 +161,7 @@ class Redactor:
         # "Stardew Valley", "Bantay Bata": no word of these is a person's name.
         self.not_people = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.not_people.add("not_people", list(self.nlp.tokenizer.pipe(sorted(not_people.phrases))))
-
+        self.tagger = trained_tagger(self.nlp, self.vocabulary, training_files, model_dir)
 
     def find(self, text: str) -> List[Span]:
         """Every piece of personal data in `text`, without overlaps, in reading order."""
@@ -173,7 +176,9 @@ class Redactor:
                   for m in pattern.finditer(text)]
         doc = self.nlp(text)
         doc._.case_is_noise = case_is_noise(doc)
-        spans += self._matched(doc)
+        things = [doc[start:end] for _, start, end in self.not_people(doc)]
+        spans += self._matched(doc, things) + self._tagged(doc, things)
+        spans += self._coordinated_names(doc, spans)
         return _neighbours_joined(_without_overlaps(
             self._whole_addresses(_joined_addresses(spans, text), text)), text)
 
@@ -188,10 +193,17 @@ class Redactor:
                 span = Span(extended_start(text, span.start) if is_address else span.start,
                             extended_end(text, span.end,
                                          is_stop=lambda word: word.lower() in stop_words,
-                                         is_place=lambda word: word in self.vocabulary.places,
+                                         is_place=self._could_be_place,
                                          town_needs_comma=not is_address), span.kind)
             whole.append(span)
         return whole
+
+    def _could_be_place(self, word: str) -> bool:
+        """A lower-case word after a street that goes on the address: a known place, or no
+        English word and no app ("gwarinpa", "ballincollig"); "lol" and "pls" are words here."""
+        return word in self.vocabulary.places or (
+            self.vocabulary.word_logprob(word) < UNKNOWN_WORD_LOGPROB
+            and word not in self.vocabulary.not_people and word not in self.vocabulary.not_names)
 
     def _phones(self, text: str) -> List[Span]:
         spans = [Span(m.start(), m.end(), "phone") for m in SPELT_NUMBER.finditer(text)]
@@ -216,18 +228,68 @@ class Redactor:
         return [span for span in spans
                 if not any(span.start < end and start < span.end for start, end in helplines)]
 
-    def _matched(self, doc: Doc) -> List[Span]:
-        things = [doc[start:end] for _, start, end in self.not_people(doc)]
+    def _matched(self, doc: Doc, things: List[SpacySpan]) -> List[Span]:
+        """What the Matcher rules find; `things` are apps, games and brands in `doc`."""
         spans = []
         for match_id, start, end in self.matcher(doc):
             kind = self.nlp.vocab.strings[match_id]
             span = self._data_part(doc[start:end], kind)
-            if span is None or (kind in ("name", "leading_name") and (any(
-                    span.start < thing.end and thing.start < span.end for thing in things)
-                    or not _whole_words(span))):
+            if span is None or (kind in ("name", "leading_name") and (
+                    _overlaps_any(span, things) or not _whole_words(span))):
                 continue
             spans.append(Span(span.start_char, span.end_char, KIND_OF_MATCH.get(kind, kind)))
         return spans
+
+    def _tagged(self, doc: Doc, things: List[SpacySpan]) -> List[Span]:
+        """What the tagger finds, less what cannot be personal data: a link, an app or brand
+        taken for a name or handle ("bantay bata"), only street and school words and common
+        words ("st near the high school", "practice uni"), a name after an article ("a Karen"), a place where a place is
+        meant ("from Kenya"; "my friend Ngozi" is a person, Ngozi a province too)."""
+        kept = []
+        for found in self.tagger.find(doc):
+            span = doc.char_span(found.start, found.end, alignment_mode="expand")
+            before = doc[span.start - 1].lower_ if span.start > 0 else ""
+            place_meant = found.kind != "name" or before in PLACE_PREPOSITIONS
+            if any(token.like_url or token.like_email or MARKUP.search(token.text)
+                   for token in span) \
+                    or all(self._never_data(token, place_meant) for token in span) \
+                    or (found.kind in ("school", "address") and not any(
+                        not self._never_data(token, place_meant) and (
+                            token.like_num or capitalised(token)
+                            or not self.vocabulary.is_common(token.text)) for token in span)) \
+                    or (found.kind in ("name", "username") and _overlaps_any(span, things)) \
+                    or (found.kind == "name" and before in ARTICLES):
+                continue
+            kept.append(found)
+        return kept
+
+    def _never_data(self, token: Token, place_meant: bool) -> bool:
+        """A word that alone is nobody's name, school or address."""
+        lower = token.lower_
+        return (token.is_punct or token.is_stop or self.vocabulary.not_a_person(token)
+                or (place_meant and lower in self.vocabulary.places)
+                or lower in self.vocabulary.place_words  # "st", "road", "high", "school"
+                or lower in self.vocabulary.generic_school_words)
+
+    def _coordinated_names(self, doc: Doc, spans: List[Span]) -> List[Span]:
+        """First names joined by "and", "&" or "or" to a name found: "rose and bilal", "will
+        and kacper". Alone "rose" and "will" are words; beside a name they are people."""
+        found = []
+        for span in spans:
+            if span.kind != "name":
+                continue
+            name = doc.char_span(span.start, span.end, alignment_mode="expand")
+            for link, other in ((name.end, name.end + 1), (name.start - 1, name.start - 2)):
+                if 0 <= min(link, other) and max(link, other) < len(doc) \
+                        and doc[link].lower_ in COORDINATORS \
+                        and self._coordinated_name(doc[other]):
+                    found.append(Span(doc[other].idx, doc[other].idx + len(doc[other]), "name"))
+        return found
+
+    def _coordinated_name(self, token: Token) -> bool:
+        return token.text.isalpha() and token.lower_ not in NOT_COORDINATED_NAMES \
+            and self.vocabulary.is_first_name(token.text) \
+            and not self.vocabulary.not_a_person(token)
 
     def _data_part(self, span: SpacySpan, kind: str) -> Optional[SpacySpan]:
         """The personal part of a matched span: the context words that led to it are dropped
@@ -291,6 +353,10 @@ def _joined_addresses(spans: List[Span], text: str) -> List[Span]:
     return [span for span in spans if span.kind not in ADDRESS_KINDS] + [
         Span(group[0].start, max(p.end for p in group), "address") for group in groups
         if any(p.kind == "address" for p in group) or _separate_parts(group) >= 2]
+
+
+def _overlaps_any(span: SpacySpan, others: Iterable[SpacySpan]) -> bool:
+    return any(span.start < other.end and other.start < span.end for other in others)
 
 
 def _whole_words(span: SpacySpan) -> bool:
