@@ -12,7 +12,7 @@ clause ("... Mombasa and my son").
 from __future__ import annotations
 
 import re
-from typing import Callable, Optional, Tuple
+from typing import Callable, Optional, Pattern, Tuple
 
 # "Flat 2", "Unit 12", "Apt 1203", "Block 5", "Plot 17": a unit within the address.
 UNIT = re.compile(r"(?:flat|unit|apt|apartment|suite|block|blk|plot|lot)\.?\s*#?\d{1,5}[A-Za-z]?\b",
@@ -31,6 +31,7 @@ CAPITAL_WORD = re.compile(r"(?:[A-Z]\.){2,3}(?!\w)|[A-ZÀ-Þ][^\W\d_]*(?:['’-]
 TOWN_WORDS = 4
 WORD_GAP = re.compile(r"[ \t]+")
 LOWER_WORD = re.compile(r"[a-z]+\b")
+ANY_CASE_WORD = re.compile(r"[^\W\d_]+\b")
 # "dublin 14": a district number, taken only where the address ends after it.
 DISTRICT = re.compile(r"\d{1,2}(?=\s*(?:$|[,.;!?)]|and\b|but\b|so\b))")
 SEPARATOR = re.compile(r"\s*,\s*|\s+")
@@ -45,17 +46,22 @@ def extended_end(text: str, end: int, is_stop: Callable[[str], bool],
     words that are places ("york" in "22 baker street york"). A town is taken right after the
     street or after a comma; without a comma, "4 Elm Road Sometimes" would run on. A school's
     area follows a comma ("Delhi Public School, R.K. Puram"), so for schools
-    `town_needs_comma`."""
+    `town_needs_comma`, unless the words are places or no English words ("Loreto College
+    Dublin", "Queen's College Yaba")."""
     hyphenated = HYPHENATED.match(text, end)
     if hyphenated:
         end = hyphenated.end()
-    first, after_town = not town_needs_comma, False
+    first, after_town = True, False
     while True:
         separator = SEPARATOR.match(text, end)
         if not separator:
             return end
-        towns_allowed = first or "," in separator.group()
-        part = _place_part(text, separator.end(), is_stop, is_place, towns_allowed, after_town)
+        comma = "," in separator.group()
+        if first and town_needs_comma and not comma:
+            part = _place_words_end(text, separator.end(), is_stop, is_place, ANY_CASE_WORD)
+        else:
+            part = _place_part(text, separator.end(), is_stop, is_place, first or comma,
+                               after_town)
         if part is None:
             return end
         end, after_town = part
@@ -79,17 +85,18 @@ def _place_part(text: str, start: int, is_stop: Callable[[str], bool],
     town_end = _town_end(text, start, is_stop)
     if town_end is not None:
         return town_end, True
-    return _lower_place_end(text, start, is_stop, is_place)
+    return _place_words_end(text, start, is_stop, is_place, LOWER_WORD)
 
 
-def _lower_place_end(text: str, start: int, is_stop: Callable[[str], bool],
-                     is_place: Callable[[str], bool]) -> Optional[Tuple[int, bool]]:
-    """(end, True) of the lower-case words of a place starting at `start` ("gwarinpa", "taman
-    sri muda"), at most four, each a place or no English word; None if there is none."""
+def _place_words_end(text: str, start: int, is_stop: Callable[[str], bool],
+                     is_place: Callable[[str], bool],
+                     word_pattern: Pattern[str]) -> Optional[Tuple[int, bool]]:
+    """(end, True) of the words of a place starting at `start` ("gwarinpa", "taman sri muda"),
+    at most four, each a place or no English word; None if there is none."""
     end, position = None, start
     for _ in range(TOWN_WORDS):
-        word = LOWER_WORD.match(text, position)
-        if not word or is_stop(word.group()) or not is_place(word.group()):
+        word = word_pattern.match(text, position)
+        if not word or is_stop(word.group()) or not is_place(word.group().lower()):
             break
         end = word.end()
         gap = WORD_GAP.match(text, end)

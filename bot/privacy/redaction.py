@@ -252,9 +252,9 @@ class Redactor:
             place_meant = found.kind != "name" or before in PLACE_PREPOSITIONS
             if any(token.like_url or token.like_email or MARKUP.search(token.text)
                    for token in span) \
-                    or all(self._never_data(token, place_meant) for token in span) \
+                    or all(self._never_data(token, found.kind, place_meant) for token in span) \
                     or (found.kind in ("school", "address") and not any(
-                        not self._never_data(token, place_meant) and (
+                        not self._never_data(token, found.kind, place_meant) and (
                             token.like_num or capitalised(token)
                             or not self.vocabulary.is_common(token.text)) for token in span)) \
                     or (found.kind in ("name", "username") and _overlaps_any(span, things)) \
@@ -263,9 +263,15 @@ class Redactor:
             kept.append(found)
         return kept
 
-    def _never_data(self, token: Token, place_meant: bool) -> bool:
-        """A word that alone is nobody's name, school or address."""
+    def _never_data(self, token: Token, kind: str, place_meant: bool) -> bool:
+        """A word that alone is nobody's name, school or address. A first name the tagger
+        reads as a name counts even when it is also a word ("will", "honey", "april"); an app
+        ("Roblox") or a place where a place is meant never does."""
         lower = token.lower_
+        if kind == "name" and self.vocabulary.is_first_name(token.text) \
+                and lower not in self.vocabulary.not_people \
+                and not (place_meant and lower in self.vocabulary.places):
+            return False
         return (token.is_punct or token.is_stop or self.vocabulary.not_a_person(token)
                 or (place_meant and lower in self.vocabulary.places)
                 or lower in self.vocabulary.place_words  # "st", "road", "high", "school"
