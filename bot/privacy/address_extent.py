@@ -32,6 +32,15 @@ TOWN_WORDS = 4
 WORD_GAP = re.compile(r"[ \t]+")
 LOWER_WORD = re.compile(r"[a-z]+\b")
 ANY_CASE_WORD = re.compile(r"[^\W\d_]+\b")
+# "Port of Spain", "Rio de Janeiro", "Newcastle upon Tyne": small words inside a town's name.
+TOWN_JOINER = re.compile(r"(?:of|de|del|da|do|la|upon|on|sur|am)[ \t]+")
+# "near the kfc", "opposite the church", "next to the mosque": directions to the home.
+LANDMARK = re.compile(r"(?:near|beside|opposite|behind|next to|across from|close to)"
+                      r"[ \t]+(?:the[ \t]+|a[ \t]+)?", re.IGNORECASE)
+LANDMARK_WORDS = 3
+LANDMARK_WORD = re.compile(r"[^\W_][\w'’-]*")
+# "in ballarat": the town after a street, introduced.
+TOWN_INTRO = re.compile(r"in[ \t]+", re.IGNORECASE)
 # "dublin 14": a district number, taken only where the address ends after it.
 DISTRICT = re.compile(r"\d{1,2}(?=\s*(?:$|[,.;!?)]|and\b|but\b|so\b))")
 SEPARATOR = re.compile(r"\s*,\s*|\s+")
@@ -82,6 +91,16 @@ def _place_part(text: str, start: int, is_stop: Callable[[str], bool],
             return match.end(), False
     if not towns_allowed:
         return None
+    landmark = _landmark_end(text, start, is_stop)
+    if landmark is not None:
+        return landmark, True
+    town = TOWN_INTRO.match(text, start)
+    if town:  # "14 oak street in ballarat"
+        start_of_town = town.end()
+        town_end = _town_end(text, start_of_town, is_stop)
+        if town_end is not None:
+            return town_end, True
+        return _place_words_end(text, start_of_town, is_stop, is_place, LOWER_WORD)
     town_end = _town_end(text, start, is_stop)
     if town_end is not None:
         return town_end, True
@@ -108,10 +127,34 @@ def _place_words_end(text: str, start: int, is_stop: Callable[[str], bool],
 
 def _town_end(text: str, start: int, is_stop: Callable[[str], bool]) -> Optional[int]:
     """End of the capitalised words of a place name starting at `start` ("Los Angeles",
-    "Barangay San Antonio"), at most four, none of them a word that starts no place."""
+    "Barangay San Antonio", "Port of Spain"), at most four, none of them a word that starts no
+    place."""
     end, position = None, start
     for _ in range(TOWN_WORDS):
         word = CAPITAL_WORD.match(text, position)
+        joiner = TOWN_JOINER.match(text, position) if end is not None else None
+        if joiner:  # "of " in "Port of Spain": part of the name only if a capital follows
+            word = CAPITAL_WORD.match(text, joiner.end())
+        if not word or is_stop(word.group()):
+            break
+        end = word.end()
+        gap = WORD_GAP.match(text, end)
+        if not gap:
+            break
+        position = gap.end()
+    return end
+
+
+def _landmark_end(text: str, start: int, is_stop: Callable[[str], bool]) -> Optional[int]:
+    """End of a landmark that says where the home is ("beside the post office", "opposite the
+    church"): at most three words after it, none of them a stop word ("near the kfc and" stops
+    before "and"); None if there is none."""
+    landmark = LANDMARK.match(text, start)
+    if not landmark:
+        return None
+    end, position = None, landmark.end()
+    for _ in range(LANDMARK_WORDS):
+        word = LANDMARK_WORD.match(text, position)
         if not word or is_stop(word.group()):
             break
         end = word.end()

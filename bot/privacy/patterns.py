@@ -17,12 +17,15 @@ from bot.privacy.vocabulary import (
 USERNAME_CONNECTORS = ("is", ":", "=", "-", "its", "it's")
 # An account "id is 4821937": shorter numbers after "id is" are more often an age or a count.
 ACCOUNT_NUMBER_DIGITS = 5
-# "my account was hacked", "his id is banned": a lower-case participle after "is"/"was" says
-# what happened to the account, not what it is called.
-NOT_A_STATE = r"^(?![a-z]+(?:ed|en)$)"
+# "my account was hacked", "his id is banned", "her account is messaging me": a lower-case
+# participle after "is"/"was" says what happened to the account or what it does, not what it
+# is called.
+NOT_A_STATE = r"^(?![a-z]+(?:ed|en|ing)$)"
 
 
 Pattern = List[Dict[str, Any]]
+# "Kingsway", "Broadway", "Eastgate", "Parkside": a street named in one word with its type.
+FUSED_STREET = r"(?i)^[a-z]{3,}(?:way|gate|side|field|fields|wood|hill|park|row)$"
 
 
 def build_matcher(nlp: Language, vocabulary: Vocabulary, rules: Dict[str, Any]) -> Matcher:
@@ -88,6 +91,11 @@ def _register_word_tests(vocabulary: Vocabulary, rules: Dict[str, Any]) -> None:
             token.text.isdigit() and len(token.text) >= ACCOUNT_NUMBER_DIGITS) or (
             token.text.isalpha() and not vocabulary.is_common(token.text)
             and not token.is_stop and token.lower_ not in vocabulary.not_names)),
+        # "kingswood" of "i go to kingswood": no English word, place, app or school type.
+        ("rare_school_word", lambda token: token.is_alpha and not token.is_stop
+         and not vocabulary.is_common(token.text) and token.lower_ not in vocabulary.places
+         and not vocabulary.not_a_person(token)
+         and token.lower_ not in vocabulary.generic_school_words),
         ("looks_like_handle", looks_like_handle),
         ("strong_handle", lambda token: is_strong_handle(token, vocabulary)),
     ):
@@ -204,6 +212,10 @@ def _address_patterns(rules: Dict[str, Any]) -> Tuple[List[Pattern], List[Patter
         [{"_": {"capitalised_street_word": True}, "OP": "{1,2}"},
          {"LOWER": {"IN": rules["street_types"]}, "IS_TITLE": True}],
         [house, foreign_street, {"IS_ALPHA": True, "OP": "{1,3}"}],
+        # "live at 41 kingsway", "at 19 broadway": a street whose type is part of its one word.
+        [{"LOWER": {"IN": rules["address_context"] + ["at"]}},
+         {"LOWER": {"IN": ["at", "on", "is", ":"]}, "OP": "?"}, house,
+         {"TEXT": {"REGEX": FUSED_STREET}}],
         [foreign_street, {"IS_ALPHA": True, "OP": "{1,2}"}, house,
          {"ORTH": ",", "OP": "?"}, {**house, "OP": "?"}],
         [{"LOWER": {"IN": ["zip", "postcode", "postal", "pin", "pincode", "zipcode"]}},
@@ -227,8 +239,19 @@ def _school_patterns(rules: Dict[str, Any]) -> List[Pattern]:
                    {"LOWER": {"IN": rules["school_middle_words"]}, "OP": "?"},
                    {"LOWER": {"IN": rules["plain_school_types"]}}]
                   for context in school_context]
+    # "i go to kingswood", "my school is westwood", "year 9 at the grange": a school named by
+    # words that are no English words, right after a context that says a school follows.
+    named_by_rare_words = [
+        [*context, {"LOWER": "the", "OP": "?"}, {"_": {"rare_school_word": True}},
+         {"_": {"rare_school_word": True}, "OP": "{0,2}"}]
+        for context in ([{"LOWER": {"IN": ["go", "goes"]}}, {"LOWER": "to"}],
+                        [{"LOWER": {"IN": ["attend", "attends", "attended"]}}],
+                        [{"LOWER": "school"}, {"LOWER": {"IN": ["is", "called"]}}],
+                        [{"LOWER": {"IN": ["year", "yr", "class", "grade", "form"]}},
+                         {"LIKE_NUM": True}, {"LOWER": "at"}])]
     return [
         *in_context,
+        *named_by_rare_words,
         # "go to st josephs", "at st aidans", "my school st georges": a saint's possessive
         # written without its apostrophe.
         [{"LOWER": {"IN": ["to", "at", "school", "is"]}}, saint,
@@ -262,7 +285,8 @@ def _username_patterns(rules: Dict[str, Any]) -> Tuple[List[Pattern], List[Patte
     return [
         [account_word, account_kind, {**connector, "OP": "?"},
          {"ORTH": {"IN": ["(", "[", "\"", "'"]}, "OP": "?"}, handle],
-        [account_word, account_kind, connector, {"_": {"handle_or_rare": True}}],
+        [account_word, account_kind, connector,
+         {"_": {"handle_or_rare": True}, "TEXT": {"REGEX": NOT_A_STATE}}],
         [{"LOWER": {"IN": ["my", "his", "her", "their", "the"]}}, {"OP": "{1,3}"},
          {"LOWER": {"IN": ["username", "id", "tag", "handle", "account", "channel",
                            "gamertag"]}},

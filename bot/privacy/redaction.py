@@ -20,6 +20,7 @@ Accuracy is measured on three labelled files in tests/privacy/ (tests/test_redac
 """
 from __future__ import annotations
 
+import calendar
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -50,8 +51,21 @@ KIND_OF_MATCH = {"spaced_username": "username", "leading_name": "name"}
 ADDRESS_KINDS = ("address", "address_part")
 COORDINATORS = frozenset({"and", "&", "or", "n"})
 ARTICLES = frozenset({"a", "an", "the"})
+# An amount of money is no account name: "R2000", "KES500", "Rs 1,500", "$20".
+MONEY = re.compile(r"(?:R|KES|KSh|N|Rs\.?|INR|PHP|RM|GH[S₵]|UGX|TZS|ZAR|[A-Z]{0,2}\$|£|€|₦|₹|₱)"
+                   r"\s?\d[\d,.]*k?$", re.IGNORECASE)
+# "2FA", "PS5", "OTP": too short to tell from an abbreviation, unless a rule says it is one.
+MIN_TAGGED_HANDLE = 4
+MONTHS = frozenset(month.lower()
+                   for month in (*calendar.month_name[1:], *calendar.month_abbr[1:]))
+TIME_WORDS = frozenset({"since", "in", "on", "until", "till", "by", "last", "next", "this",
+                        "every", "from", "early", "late", "mid", "before", "after"})
+# How many words before a code "ref", "order" or "ticket" may stand: "ref was GB2939103".
+REFERENCE_REACH = 3
 # Characters of code and binary noise, never of a name or an address.
 MARKUP = re.compile(r"[<>{}\[\]=\\|\x00\ufffd]")
+BEING_WORDS = frozenset({"im", "i'm", "am", "'m", "are", "'re", "were", "is", "'s", "was",
+                         "come", "comes", "came", "originally"})
 PLACE_PREPOSITIONS = frozenset({"in", "near", "to", "at", "from", "visit", "visiting"})
 # Words that are first names somewhere but, beside "and", are the speaker or a pronoun.
 NOT_COORDINATED_NAMES = frozenset({"i", "me", "my", "you", "he", "she", "we", "they", "him",
@@ -142,6 +156,7 @@ class Redactor:
         )
         self.helpline_digits = _helpline_digits() | {
             re.sub(r"\D", "", entry["number"]) for entry in rules["public_numbers"]}
+        self.reference_words = frozenset(rules["not_phone_words"])
         self.not_phone = re.compile(
             rf"\b(?:{'|'.join(map(re.escape, rules['not_phone_words']))})\b\W*"
             r"(?:(?:no|number|num|id)\b\W*)?(\d[\d\s.-]*\d)", re.IGNORECASE)
@@ -235,7 +250,8 @@ class Redactor:
             kind = self.nlp.vocab.strings[match_id]
             span = self._data_part(doc[start:end], kind)
             if span is None or (kind in ("name", "leading_name") and (
-                    _overlaps_any(span, things) or not _whole_words(span))):
+                    _overlaps_any(span, things) or not _whole_words(span)
+                    or _says_where_from(span))):
                 continue
             spans.append(Span(span.start_char, span.end_char, KIND_OF_MATCH.get(kind, kind)))
         return spans
@@ -258,10 +274,21 @@ class Redactor:
                             token.like_num or capitalised(token)
                             or not self.vocabulary.is_common(token.text)) for token in span)) \
                     or (found.kind in ("name", "username") and _overlaps_any(span, things)) \
-                    or (found.kind == "name" and before in ARTICLES):
+                    or (found.kind == "username" and (
+                        len(span.text) < MIN_TAGGED_HANDLE or MONEY.match(span.text)
+                        or self._after_reference_word(span))) \
+                    or (found.kind == "name" and span.text.lower() in MONTHS
+                        and before in TIME_WORDS) \
+                    or (found.kind == "name" and (before in ARTICLES
+                                                  or _says_where_from(span))):
                 continue
             kept.append(found)
         return kept
+
+    def _after_reference_word(self, span: SpacySpan) -> bool:
+        """"my parcel ref was GB2939103", "order no. A-48213": a reference, not an account."""
+        return any(token.lower_ in self.reference_words
+                   for token in span.doc[max(span.start - REFERENCE_REACH, 0):span.start])
 
     def _never_data(self, token: Token, kind: str, place_meant: bool) -> bool:
         """A word that alone is nobody's name, school or address. A first name the tagger
@@ -313,7 +340,8 @@ class Redactor:
         start = span.start
         while start < span.end - 1 and ((span.doc[start].is_punct
                                          and span.doc[start].text != "#") or (
-                span.doc[start].lower_ in context and not self._is_title(span.doc[start]))):
+                span.doc[start].lower_ in context and not self._is_title(span.doc[start]))
+                or (kind == "school" and span.doc[start].like_num)):  # "year 9 at ..."
             start += 1
         end = span.end
         trailing = self.trailing_words.get(kind, frozenset())
@@ -359,6 +387,14 @@ def _joined_addresses(spans: List[Span], text: str) -> List[Span]:
     return [span for span in spans if span.kind not in ADDRESS_KINDS] + [
         Span(group[0].start, max(p.end for p in group), "address") for group in groups
         if any(p.kind == "address" for p in group) or _separate_parts(group) >= 2]
+
+
+def _says_where_from(span: SpacySpan) -> bool:
+    """"im from chittagong", "we are from Kumasi": after "from" a place, though "a message from
+    kwame" names a person."""
+    doc = span.doc
+    return span.start >= 2 and doc[span.start - 1].lower_ == "from" \
+        and doc[span.start - 2].lower_ in BEING_WORDS
 
 
 def _overlaps_any(span: SpacySpan, others: Iterable[SpacySpan]) -> bool:

@@ -28,6 +28,8 @@ BEFORE_PLACE_OR_THING = frozenset({"in", "near", "to", "at", "visit", "visiting"
 # ... and after these too, a word is no one who "said" or "keeps" doing something.
 BEFORE_NON_SUBJECT = BEFORE_PLACE_OR_THING | {"this", "that", "some", "any", "every", "each",
                                              "no", "one", "big", "little"}
+# Months that are given names too: a month alone is a date, after "her name is" a girl.
+MONTHS_THAT_ARE_NAMES = frozenset({"april", "may", "june", "august"})
 # spaCy's English word log probabilities (from spacy-lookups-data): how common a word is.
 WORD_LOGPROB_FILE = Path(spacy_lookups_data.__file__).parent / "data" / "en_lexeme_prob.json.gz"
 # Rarer words than this all count as unknown: keeping only the rest saves ~100 MB per process.
@@ -88,9 +90,11 @@ class Vocabulary:
 
     def named_word(self, token: Token) -> bool:
         """After "called", "my name is", "my friend", "auntie": any first name, even one that is
-        also a word ("a boy called jack", "auntie joy"), or what `could_be_name` accepts."""
+        also a word or a month ("a boy called jack", "auntie joy", "her name is april"), or
+        what `could_be_name` accepts; never an app, a brand or a pet name ("called me babe")."""
         return self.could_be_name(token) or (
-            token.text.isalpha() and not token.is_stop and not self.not_a_person(token)
+            token.text.isalpha() and not token.is_stop
+            and (not self.not_a_person(token) or token.lower_ in MONTHS_THAT_ARE_NAMES)
             and self.is_first_name(token.text)
             and self.word_logprob(token.lower_) < EVERYDAY_WORD_LOGPROB)
 
