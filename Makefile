@@ -55,17 +55,23 @@ $(MODEL): $(SETUP_STAMP) $(TRAIN_INPUTS)
 	  --out models --fixed-model-name current
 	@touch $@
 
+# The redactor's tagger is trained once per checkout (bot/privacy/tagger.py), before any server.
+REDACTOR := $(PY) -m bot.privacy.redaction
+
 run: $(MODEL)
+	$(REDACTOR)
 	$(PY) -m bot run
 
 validate: $(SETUP_STAMP)
 	$(RASA) data validate --data $(TRAIN_DATA) --domain domain.yml --config config.yml --fail-on-warnings
 
 test: $(MODEL)
+	$(REDACTOR)
 	$(PY) -m pytest
 
 # Load on localhost: 50 conversations at once for 2 minutes, then stored events against answers.
 soak: $(MODEL)
+	$(REDACTOR)
 	$(PY) scripts/soak.py --conversations 50 --seconds 120
 
 # Trains its own models (ours, Rasa's default pipeline, the `rasa init` starter bot) under the

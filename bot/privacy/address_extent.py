@@ -107,35 +107,18 @@ def _place_part(text: str, start: int, is_stop: Callable[[str], bool],
     return _place_words_end(text, start, is_stop, is_place, LOWER_WORD)
 
 
-def _place_words_end(text: str, start: int, is_stop: Callable[[str], bool],
-                     is_place: Callable[[str], bool],
-                     word_pattern: Pattern[str]) -> Optional[Tuple[int, bool]]:
-    """(end, True) of the words of a place starting at `start` ("gwarinpa", "taman sri muda"),
-    at most four, each a place or no English word; None if there is none."""
+def _words_end(text: str, start: int, word_pattern: Pattern[str], accept: Callable[[str], bool],
+               limit: int, joiner: Optional[Pattern[str]] = None) -> Optional[int]:
+    """End of the run of at most `limit` words from `start` that match `word_pattern` and that
+    `accept` takes, or None; a `joiner` ("of" in "Port of Spain") between two of them belongs
+    to the run only if a word follows it."""
     end, position = None, start
-    for _ in range(TOWN_WORDS):
+    for _ in range(limit):
         word = word_pattern.match(text, position)
-        if not word or is_stop(word.group()) or not is_place(word.group().lower()):
-            break
-        end = word.end()
-        gap = WORD_GAP.match(text, end)
-        if not gap:
-            break
-        position = gap.end()
-    return (end, True) if end is not None else None
-
-
-def _town_end(text: str, start: int, is_stop: Callable[[str], bool]) -> Optional[int]:
-    """End of the capitalised words of a place name starting at `start` ("Los Angeles",
-    "Barangay San Antonio", "Port of Spain"), at most four, none of them a word that starts no
-    place."""
-    end, position = None, start
-    for _ in range(TOWN_WORDS):
-        word = CAPITAL_WORD.match(text, position)
-        joiner = TOWN_JOINER.match(text, position) if end is not None else None
-        if joiner:  # "of " in "Port of Spain": part of the name only if a capital follows
-            word = CAPITAL_WORD.match(text, joiner.end())
-        if not word or is_stop(word.group()):
+        joined = joiner.match(text, position) if joiner and end is not None else None
+        if joined:
+            word = word_pattern.match(text, joined.end())
+        if not word or not accept(word.group()):
             break
         end = word.end()
         gap = WORD_GAP.match(text, end)
@@ -143,6 +126,24 @@ def _town_end(text: str, start: int, is_stop: Callable[[str], bool]) -> Optional
             break
         position = gap.end()
     return end
+
+
+def _place_words_end(text: str, start: int, is_stop: Callable[[str], bool],
+                     is_place: Callable[[str], bool],
+                     word_pattern: Pattern[str]) -> Optional[Tuple[int, bool]]:
+    """(end, True) of the words of a place starting at `start` ("gwarinpa", "taman sri muda"),
+    at most four, each a place or no English word; None if there is none."""
+    end = _words_end(text, start, word_pattern,
+                     lambda word: not is_stop(word) and is_place(word.lower()), TOWN_WORDS)
+    return (end, True) if end is not None else None
+
+
+def _town_end(text: str, start: int, is_stop: Callable[[str], bool]) -> Optional[int]:
+    """End of the capitalised words of a place name starting at `start` ("Los Angeles",
+    "Barangay San Antonio", "Port of Spain"), at most four, none of them a word that starts no
+    place."""
+    return _words_end(text, start, CAPITAL_WORD, lambda word: not is_stop(word), TOWN_WORDS,
+                      joiner=TOWN_JOINER)
 
 
 def _landmark_end(text: str, start: int, is_stop: Callable[[str], bool]) -> Optional[int]:
@@ -152,17 +153,8 @@ def _landmark_end(text: str, start: int, is_stop: Callable[[str], bool]) -> Opti
     landmark = LANDMARK.match(text, start)
     if not landmark:
         return None
-    end, position = None, landmark.end()
-    for _ in range(LANDMARK_WORDS):
-        word = LANDMARK_WORD.match(text, position)
-        if not word or is_stop(word.group()):
-            break
-        end = word.end()
-        gap = WORD_GAP.match(text, end)
-        if not gap:
-            break
-        position = gap.end()
-    return end
+    return _words_end(text, landmark.end(), LANDMARK_WORD, lambda word: not is_stop(word),
+                      LANDMARK_WORDS)
 
 
 def extended_start(text: str, start: int) -> int:

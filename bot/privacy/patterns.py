@@ -20,7 +20,7 @@ ACCOUNT_NUMBER_DIGITS = 5
 # "my account was hacked", "his id is banned", "her account is messaging me": a lower-case
 # participle after "is"/"was" says what happened to the account or what it does, not what it
 # is called.
-NOT_A_STATE = r"^(?![a-z]+(?:ed|en|ing)$)"
+NOT_A_STATE = r"^(?!(?:[a-z]+(?:ed|en|ing)|reset|set|shut|cut|lost)$)"
 
 
 Pattern = List[Dict[str, Any]]

@@ -3,20 +3,22 @@ account handles become placeholders such as "[name]".
 
 Conversations are children's data, so the tracker store, the moderation dashboard and every
 export show text only after it has passed through here. No pretrained NER model can be
-downloaded where this assistant is built, so the rules are explicit and testable:
+downloaded where this assistant is built, so two finders work together, and what either finds
+is masked:
 
-- emails, handles ("@skater_09", "coolcat#4821") and postcodes by pattern;
-- phone numbers by `phonenumbers` (Google's libphonenumber) for the regions we serve, plus a
-  digit-run rule for numbers it cannot place; numbers in our helpline directory are not personal
-  and stay ("is 0800 1111 free?");
-- names, streets, schools and handles by spaCy Matcher patterns (patterns.py) over a blank
-  English tokenizer, with the words around them ("my friend ...", "... told everyone",
+- rules: emails, handles ("@skater_09", "coolcat#4821") and postcodes by pattern; phone numbers
+  by `phonenumbers` (Google's libphonenumber) for the regions we serve, plus a digit-run rule for
+  numbers it cannot place (numbers in our helpline directory are not personal and stay: "is 0800
+  1111 free?"); names, streets, schools and handles by spaCy Matcher patterns (patterns.py) over
+  a blank English tokenizer, with the words around them ("my friend ...", "... told everyone",
   "... Primary School") from data/privacy/redaction_rules.yml, and what single words are
-  (vocabulary.py): first and family names of many cultures (name_lists.py), apps, games and
-  brands that are never people (not_people.py), how common a word is in English. A capitalised
-  unknown word is a name only beside such evidence, since "Zepeto" and "Canva" look the same.
+  (vocabulary.py): first and family names of many cultures, apps, games and brands that are
+  never people, how common a word is in English;
+- a CRF tagger (tagger.py) learnt from the labelled files in data/privacy/labelled/, for what no
+  rule describes; its finds that cannot be personal data (a link, an app, a month after
+  "since") are dropped here.
 
-Accuracy is measured on three labelled files in tests/privacy/ (tests/test_redaction.py).
+Accuracy is measured by bot/privacy/evaluation.py (tests/test_redaction.py, README "Privacy").
 """
 from __future__ import annotations
 
@@ -66,6 +68,8 @@ REFERENCE_REACH = 3
 MARKUP = re.compile(r"[<>{}\[\]=\\|\x00\ufffd]")
 BEING_WORDS = frozenset({"im", "i'm", "am", "'m", "are", "'re", "were", "is", "'s", "was",
                          "come", "comes", "came", "originally"})
+# "from kandy sri lanka": how many words of a place may stand between "from" and a word.
+PLACE_WORDS_AFTER_FROM = 3
 PLACE_PREPOSITIONS = frozenset({"in", "near", "to", "at", "from", "visit", "visiting"})
 # Words that are first names somewhere but, beside "and", are the speaker or a pronoun.
 NOT_COORDINATED_NAMES = frozenset({"i", "me", "my", "you", "he", "she", "we", "they", "him",
@@ -251,39 +255,40 @@ class Redactor:
             span = self._data_part(doc[start:end], kind)
             if span is None or (kind in ("name", "leading_name") and (
                     _overlaps_any(span, things) or not _whole_words(span)
-                    or _says_where_from(span))):
+                    or _says_where_from(span) or _names_a_website(span))):
                 continue
             spans.append(Span(span.start_char, span.end_char, KIND_OF_MATCH.get(kind, kind)))
         return spans
 
     def _tagged(self, doc: Doc, things: List[SpacySpan]) -> List[Span]:
-        """What the tagger finds, less what cannot be personal data: a link, an app or brand
-        taken for a name or handle ("bantay bata"), only street and school words and common
-        words ("st near the high school", "practice uni"), a name after an article ("a Karen"), a place where a place is
-        meant ("from Kenya"; "my friend Ngozi" is a person, Ngozi a province too)."""
-        kept = []
-        for found in self.tagger.find(doc):
-            span = doc.char_span(found.start, found.end, alignment_mode="expand")
-            before = doc[span.start - 1].lower_ if span.start > 0 else ""
-            place_meant = found.kind != "name" or before in PLACE_PREPOSITIONS
-            if any(token.like_url or token.like_email or MARKUP.search(token.text)
-                   for token in span) \
-                    or all(self._never_data(token, found.kind, place_meant) for token in span) \
-                    or (found.kind in ("school", "address") and not any(
-                        not self._never_data(token, found.kind, place_meant) and (
-                            token.like_num or capitalised(token)
-                            or not self.vocabulary.is_common(token.text)) for token in span)) \
-                    or (found.kind in ("name", "username") and _overlaps_any(span, things)) \
-                    or (found.kind == "username" and (
-                        len(span.text) < MIN_TAGGED_HANDLE or MONEY.match(span.text)
-                        or self._after_reference_word(span))) \
-                    or (found.kind == "name" and span.text.lower() in MONTHS
-                        and before in TIME_WORDS) \
-                    or (found.kind == "name" and (before in ARTICLES
-                                                  or _says_where_from(span))):
-                continue
-            kept.append(found)
-        return kept
+        """What the tagger finds, less what cannot be personal data (`_impossible`)."""
+        return [found for found in self.tagger.find(doc) if not self._impossible(
+            doc.char_span(found.start, found.end, alignment_mode="expand"), found.kind, things)]
+
+    def _impossible(self, span: SpacySpan, kind: str, things: List[SpacySpan]) -> bool:
+        """Whether a tagged span cannot be data of its kind: markup or a link; only words that
+        are nobody's ("st near the high school"); a school or address with no number, capital
+        or rare word ("practice uni"); an app taken for a name or handle ("bantay bata"); an
+        amount, a code after "ref" or an abbreviation ("2FA") taken for a handle; a name after
+        an article ("a Karen"), a month after "since", a place after "im from"."""
+        doc = span.doc
+        before = doc[span.start - 1].lower_ if span.start > 0 else ""
+        # "from Kenya" is a place; "my friend Ngozi" a person, though Ngozi is a province too.
+        place_meant = kind != "name" or before in PLACE_PREPOSITIONS
+        content = [token for token in span if not self._never_data(token, kind, place_meant)]
+        if not content or any(token.like_url or token.like_email or MARKUP.search(token.text)
+                              for token in span):
+            return True
+        if kind in ("school", "address"):
+            return not any(token.like_num or capitalised(token)
+                           or not self.vocabulary.is_common(token.text) for token in content)
+        if _overlaps_any(span, things):
+            return True
+        if kind == "username":
+            return len(span.text) < MIN_TAGGED_HANDLE or bool(MONEY.match(span.text)) \
+                or self._after_reference_word(span)
+        return before in ARTICLES or _says_where_from(span) or (
+            span.text.lower() in MONTHS and before in TIME_WORDS)
 
     def _after_reference_word(self, span: SpacySpan) -> bool:
         """"my parcel ref was GB2939103", "order no. A-48213": a reference, not an account."""
@@ -390,11 +395,21 @@ def _joined_addresses(spans: List[Span], text: str) -> List[Span]:
 
 
 def _says_where_from(span: SpacySpan) -> bool:
-    """"im from chittagong", "we are from Kumasi": after "from" a place, though "a message from
-    kwame" names a person."""
+    """"im from chittagong", "we are from kandy sri lanka": after "from" a place, though "a
+    message from kwame" names a person."""
     doc = span.doc
-    return span.start >= 2 and doc[span.start - 1].lower_ == "from" \
-        and doc[span.start - 2].lower_ in BEING_WORDS
+    start = span.start
+    while start > 0 and doc[start - 1].is_alpha and doc[start - 1].lower_ != "from" \
+            and span.start - start < PLACE_WORDS_AFTER_FROM:
+        start -= 1
+    return start >= 2 and doc[start - 1].lower_ == "from" \
+        and doc[start - 2].lower_ in BEING_WORDS
+
+
+def _names_a_website(span: SpacySpan) -> bool:
+    """"a site called freeskinz dot net": a web address spelt out, not a person."""
+    doc = span.doc
+    return span.end < len(doc) and doc[span.end].lower_ == "dot"
 
 
 def _overlaps_any(span: SpacySpan, others: Iterable[SpacySpan]) -> bool:
@@ -466,3 +481,9 @@ def redact_entities(entities: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
         redacted.append({**entity, "value": redact_text(value)} if isinstance(value, str)
                         else dict(entity))
     return redacted
+
+
+if __name__ == "__main__":
+    # `make run` and `make test` build it once up front, so a fresh checkout trains the tagger
+    # here (about 20 s) rather than inside the first server to start.
+    print(f"Redactor ready: {default_redactor().tagger.model_file.relative_to(ROOT)}")

@@ -133,6 +133,7 @@ class PersonalDataTagger:
 
     def __init__(self, model_file: Path, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
+        self.model_file = model_file
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_file))
         # A crfsuite tagger keeps state between calls; the redactor may be shared by threads.
@@ -165,12 +166,13 @@ def labelled_files(directory: Path = LABELLED_DIR) -> List[Path]:
 def _inputs_digest(files: Sequence[Path]) -> str:
     """A hash of the training files and of everything else the model depends on."""
     digest = hashlib.sha256(repr(sorted(TRAINING_PARAMS.items())).encode())
-    paths = set(files)
+    for path in files:
+        digest.update(b"training file\0" + path.read_bytes())
+    inputs = set()
     for item in MODEL_INPUTS:
-        paths.update(item.rglob("*") if item.is_dir() else [item])
-    for path in sorted(p for p in paths if p.is_file()):
-        digest.update(path.relative_to(ROOT).as_posix().encode())
-        digest.update(path.read_bytes())
+        inputs.update(item.rglob("*") if item.is_dir() else [item])
+    for path in sorted(p for p in inputs if p.is_file()):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -194,4 +196,7 @@ def trained_tagger(nlp: Language, vocabulary: Vocabulary,
                 os.replace(partial, model_file)
             finally:
                 Path(partial).unlink(missing_ok=True)
+            for old_model in model_dir.glob("tagger-*.crfsuite"):
+                if old_model != model_file:
+                    old_model.unlink()  # learnt from data or code that is gone
     return PersonalDataTagger(model_file, vocabulary)

@@ -83,10 +83,17 @@ class Vocabulary:
         text = token.text
         if not APOSTROPHE_NAME.match(text) or token.is_stop or self.not_a_person(token):
             return False
+        if self.is_verb_form(token):
+            return False
         logprob = self.word_logprob(token.lower_)
         return ((capitalised(token) and logprob < COMMON_WORD_LOGPROB + 2)
                 or (self.is_first_name(text) and logprob < RARE_NAME_LOGPROB)
                 or logprob < UNKNOWN_WORD_LOGPROB)
+
+    def is_verb_form(self, token: Token) -> bool:
+        """"stop someone from screenshotting": a lower-case "-ing" word is a verb, however rare
+        ("Fleming" and "Golding" are capitalised)."""
+        return token.is_lower and token.text.endswith("ing") and not self.is_first_name(token.text)
 
     def named_word(self, token: Token) -> bool:
         """After "called", "my name is", "my friend", "auntie": any first name, even one that is
@@ -110,7 +117,7 @@ class Vocabulary:
         common word ("sofia told") or no English word at all ("kwame told"); "the teacher
         said", "my sister says", "Association wants" and "snapchat says" stay."""
         if (not token.text.isalpha() or token.is_stop or self.not_a_person(token)
-                or token.lower_ in self.place_words) or (
+                or token.lower_ in self.place_words or self.is_verb_form(token)) or (
                 token.i > 0 and token.nbor(-1).lower_ in BEFORE_NON_SUBJECT):
             return False  # "a bot keeps", "my son says"; a place ("sofia told") may be a name
         logprob = self.word_logprob(token.lower_)
