@@ -28,6 +28,7 @@ from bot.privacy import retention
 from bot.moderation.cli import add_commands as add_moderation_commands
 from bot.moderation.db import migrate
 from bot.moderation.retention import REVIEW_DATA, record_deletion
+from bot.secret_files import env_or_file_secret
 from bot.services import ROOT, Assistant, AssistantConfig
 
 logger = logging.getLogger(__name__)
@@ -37,22 +38,9 @@ TOKEN_FILE = ROOT / "var" / "rasa-auth-token"
 
 
 def auth_token() -> str:
-    """The token that protects Rasa's HTTP API.
-
-    Taken from RASA_AUTH_TOKEN; when unset, a random token is made once and kept in a file only
-    the owner can read, so the API is never left open.
-    """
-    token = os.environ.get(TOKEN_ENV, "").strip()
-    if token:
-        return token
-    if TOKEN_FILE.exists():
-        return TOKEN_FILE.read_text().strip()
-    TOKEN_FILE.parent.mkdir(exist_ok=True)
-    token = secrets.token_urlsafe(32)
-    fd = os.open(TOKEN_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(token + "\n")
-    return token
+    """The token that protects Rasa's HTTP API (RASA_AUTH_TOKEN, else var/rasa-auth-token), so
+    the API is never left open."""
+    return env_or_file_secret(TOKEN_ENV, TOKEN_FILE, lambda: secrets.token_urlsafe(32))
 
 
 def run(args: argparse.Namespace) -> int:
