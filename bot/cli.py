@@ -4,7 +4,8 @@ commands (`moderators add`, `export-corrections`, see bot/moderation/cli.py).
 `run` is what `make run` calls after set-up and training: it starts the servers (actions, Rasa,
 web app, the daily purge) and keeps them up until Ctrl-C (or SIGTERM), then stops them cleanly.
 `purge` and `erase` delete stored conversations (bot/privacy/retention.py) in the database of
-DB_URL (else var/tracker.db) and print what they deleted as JSON.
+DB_URL (else var/tracker.db) and print what they deleted as JSON; `erase --whatsapp NUMBER`
+finds a WhatsApp conversation by the person's number.
 """
 from __future__ import annotations
 
@@ -24,10 +25,12 @@ import sqlalchemy.exc
 from sqlalchemy.engine import Engine
 
 from bot import logs
+from bot.channels.whatsapp import whatsapp_pseudonyms
 from bot.privacy import retention
 from bot.moderation.cli import add_commands as add_moderation_commands
 from bot.moderation.db import migrate
 from bot.moderation.retention import REVIEW_DATA, record_deletion
+from bot.secret_files import MissingSecret, env_or_file_secret
 from bot.services import ROOT, Assistant, AssistantConfig
 
 logger = logging.getLogger(__name__)
@@ -37,22 +40,9 @@ TOKEN_FILE = ROOT / "var" / "rasa-auth-token"
 
 
 def auth_token() -> str:
-    """The token that protects Rasa's HTTP API.
-
-    Taken from RASA_AUTH_TOKEN; when unset, a random token is made once and kept in a file only
-    the owner can read, so the API is never left open.
-    """
-    token = os.environ.get(TOKEN_ENV, "").strip()
-    if token:
-        return token
-    if TOKEN_FILE.exists():
-        return TOKEN_FILE.read_text().strip()
-    TOKEN_FILE.parent.mkdir(exist_ok=True)
-    token = secrets.token_urlsafe(32)
-    fd = os.open(TOKEN_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(token + "\n")
-    return token
+    """The token that protects Rasa's HTTP API (RASA_AUTH_TOKEN, else var/rasa-auth-token), so
+    the API is never left open."""
+    return env_or_file_secret(TOKEN_ENV, TOKEN_FILE, lambda: secrets.token_urlsafe(32))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -153,10 +143,29 @@ def purge(args: argparse.Namespace) -> int:
             return 0
 
 
+def whatsapp_number(text: str) -> str:
+    """'+44 7700 900123' -> '447700900123': a number as WhatsApp gives it as the sender (argparse
+    type). The error does not repeat the number: it is personal data."""
+    digits = re.sub(r"[\s().-]", "", text).removeprefix("+")
+    if not re.fullmatch(r"[1-9][0-9]{6,14}", digits):
+        raise argparse.ArgumentTypeError(
+            "give the number in international format, with its country code (+44 7700 900123)")
+    return digits
+
+
 def erase(args: argparse.Namespace) -> int:
-    """Deletes everything stored about one sender id (a right-to-erasure request)."""
-    deleted = retention.erase(args.sender_id, STORES, privacy_database(), audit=record_deletion)
-    print(json.dumps({"erased": deleted, "sender_id": args.sender_id}), flush=True)
+    """Deletes everything stored about one conversation (a right-to-erasure request), named by
+    its sender id or, on WhatsApp, by the person's number: moderators see only its pseudonym,
+    which is what is stored, audited and printed."""
+    sender_id = args.sender_id
+    if args.whatsapp:
+        try:
+            sender_id = whatsapp_pseudonyms(create=False).of(args.whatsapp)
+        except (MissingSecret, ValueError) as error:  # no key here, or a malformed one
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+    deleted = retention.erase(sender_id, STORES, privacy_database(), audit=record_deletion)
+    print(json.dumps({"erased": deleted, "sender_id": sender_id}), flush=True)
     return 0
 
 
@@ -182,7 +191,11 @@ def parser() -> argparse.ArgumentParser:
                               help="keep running and purge again every INTERVAL (e.g. 24h)")
     purge_parser.set_defaults(handler=purge)
     erase_parser = commands.add_parser("erase", help="delete one person's conversation")
-    erase_parser.add_argument("sender_id", help="the conversation's sender id")
+    whose = erase_parser.add_mutually_exclusive_group(required=True)
+    whose.add_argument("sender_id", nargs="?", help="the conversation's sender id")
+    whose.add_argument("--whatsapp", type=whatsapp_number, metavar="NUMBER",
+                       help="the WhatsApp number of the person, e.g. +44 7700 900123 "
+                            "(needs the SENDER_ID_KEY of the Rasa servers)")
     erase_parser.set_defaults(handler=erase)
     add_moderation_commands(commands)
     return main_parser

@@ -14,10 +14,12 @@ import json
 import threading
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional
 
 from aiohttp import web
+
+from bot.privacy.pseudonyms import KEY_ENV, new_key
 
 
 @dataclass
@@ -220,18 +222,21 @@ class FakeTelegram(FakeApi):
 
 @dataclass
 class MessagingApis:
-    """The fake WhatsApp and Telegram APIs, and the secrets the assistant's channels share with
-    the (fake) platforms."""
+    """The fake WhatsApp and Telegram APIs, the secrets the assistant's channels share with the
+    (fake) platforms, and the key of the WhatsApp sender pseudonyms (so tests can name the
+    conversation of a number)."""
 
     whatsapp: FakeWhatsApp
     telegram: FakeTelegram
     whatsapp_app_secret: str = "test-app-secret"
     whatsapp_verify_token: str = "test-verify-token"
     telegram_webhook_secret: str = "test-telegram-secret"
+    sender_id_key: str = field(default_factory=new_key)
 
     def env(self) -> Dict[str, str]:
         """The variables that turn both channels on, pointed at the fakes (README lists them)."""
         return {
+            KEY_ENV: self.sender_id_key,
             "WHATSAPP_ACCESS_TOKEN": self.whatsapp.access_token,
             "WHATSAPP_APP_SECRET": self.whatsapp_app_secret,
             "WHATSAPP_VERIFY_TOKEN": self.whatsapp_verify_token,

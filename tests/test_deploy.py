@@ -29,3 +29,13 @@ def test_replicas_share_postgres_and_redis_and_log_json():
         assert env["DB_URL"].startswith("postgresql://") and env["REDIS_URL"].startswith("redis://")
     for name in ("rasa-1", "rasa-2", "actions-1", "actions-2"):
         assert "--logging-config-file bot/logging.yml" in SERVICES[name]["command"]
+
+
+def test_every_process_that_may_run_whatsapp_gets_the_one_required_sender_id_key():
+    """Without it each container would make a key of its own: a number would be another
+    conversation on each replica, and a reply could not find the number behind it."""
+    whatsapp = {name: service["environment"] for name, service in SERVICES.items()
+                if "WHATSAPP_ACCESS_TOKEN" in service.get("environment", {})}
+    assert {"rasa-1", "rasa-2"} <= set(whatsapp)
+    assert {env["SENDER_ID_KEY"] for env in whatsapp.values()} == {
+        "${SENDER_ID_KEY:?set SENDER_ID_KEY}"}

@@ -1,9 +1,11 @@
 """What replicas share through Redis: Rasa's conversation locks and the channels' delivery ids."""
 from __future__ import annotations
 
+import base64
 import uuid
 
 import pytest
+import redis
 from rasa.core.lock_store import InMemoryLockStore, RedisLockStore
 
 from bot.channels.recent import RecentIds, RedisRecentIds, recent_ids
@@ -43,3 +45,16 @@ def test_a_delivery_retried_to_another_replica_is_answered_once(redis_server, mo
     assert not replica_b.first_time(delivery)
     assert not replica_a.first_time(delivery)
     assert replica_b.first_time(f"wamid.{uuid.uuid4().hex}")
+
+
+def test_redis_keeps_no_message_id_that_holds_a_phone_number(redis_server, monkeypatch):
+    """A WhatsApp message id is base64 around the sender's number ("wamid.HBgM" + the number
+    + Meta's own id): what replicas share must not be a day-long list of numbers."""
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    number = "254712345678"
+    delivery = "wamid." + base64.b64encode(b"\x1c\x18\x0c" + number.encode() + b"\x15\x02\x00\x12"
+                                           + uuid.uuid4().hex.upper().encode()).decode()
+    assert recent_ids().first_time(delivery) and not recent_ids().first_time(delivery)
+    client = redis.Redis.from_url(redis_server.url)
+    keys = [key.decode() for key in client.scan_iter("cop:delivery:*")]
+    assert keys and not [key for key in keys if delivery[6:] in key or "wamid" in key]

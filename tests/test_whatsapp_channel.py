@@ -6,20 +6,28 @@ import asyncio
 import hashlib
 import hmac
 import json
+import os
 import random
+import sqlite3
+import subprocess
+import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
-from typing import Any, Dict, List, Optional
+from collections import Counter
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
 
 from bot.channels.recent import RecentIds
 from bot.channels.messaging import ChannelDeliveryError
 from bot.channels.whatsapp import (
-    WhatsAppOutput, WhatsAppSettings, interactive_for, signature_valid,
+    NOT_A_PSEUDONYM, WhatsAppOutput, WhatsAppSettings, interactive_for, signature_valid,
+    whatsapp_pseudonyms,
 )
-from tests.conftest import MessagingApis, RunningAssistant, post_raw
+from tests.conftest import ROOT, MessagingApis, RunningAssistant, post_raw
 
 ROLE_PAYLOADS = ['/inform{"user_role":"child"}', '/inform{"user_role":"parent"}',
                  '/inform{"user_role":"educator"}']
@@ -82,6 +90,32 @@ def shown_text(messages: List[dict]) -> str:
                      for m in messages)
 
 
+def conversation_of(apis: MessagingApis, number: str) -> str:
+    """The sender id Rasa keeps a number's conversation under: its pseudonym."""
+    return whatsapp_pseudonyms(apis.env()).of(number)
+
+
+def stored_rows(database: Path) -> List[Tuple[str, Tuple[Any, ...]]]:
+    """Every row of every table of the assistant's database (Rasa's events and the dashboard's
+    tables), with its table's name."""
+    with sqlite3.connect(database) as db:
+        tables = [name for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return [(table, row) for table in tables
+                for row in db.execute(f'SELECT * FROM "{table}"')]
+
+
+def stored_events(database: Path) -> List[Tuple[str, dict]]:
+    """(sender id, event) of every event in the tracker store, oldest first."""
+    with sqlite3.connect(database) as db:
+        return [(sender, json.loads(data)) for sender, data in db.execute(
+            "SELECT sender_id, data FROM events ORDER BY id")]
+
+
+def assistant_log(assistant: RunningAssistant) -> str:
+    return (assistant.database.parent / "assistant.log").read_text(errors="replace")
+
+
 # --- end to end, over HTTP ---------------------------------------------------------------------
 
 def test_webhook_verification_echoes_the_challenge_only_for_our_token(assistant, messaging_apis):
@@ -109,13 +143,13 @@ def test_greeting_gets_reply_buttons_and_a_tap_comes_back_as_the_payload(assista
     request = messaging_apis.whatsapp.received(lambda r: r.body == last)[0]
     assert request.headers["Authorization"] == f"Bearer {messaging_apis.whatsapp.access_token}"
     # What the guideline action reads to default to parent answers, and the helpline action to
-    # find the country.
-    with urllib.request.urlopen(f"{assistant.url}/conversations/{sender}/tracker"
+    # find the country (from the number, which itself stays out of the tracker).
+    with urllib.request.urlopen(f"{assistant.url}/conversations/"
+                                f"{conversation_of(messaging_apis, sender)}/tracker"
                                 f"?token={assistant.token}") as response:
         tracker = json.loads(response.read())
     assert tracker["latest_input_channel"] == "whatsapp"
-    assert tracker["latest_message"]["metadata"] == {"audience": "parent",
-                                                     "phone_number": "+" + sender}
+    assert tracker["latest_message"]["metadata"] == {"audience": "parent", "country": "RW"}
 
     ack = say(assistant, messaging_apis, sender,
               tap(sender, "button_reply", ROLE_PAYLOADS[1], "I'm a parent"))
@@ -153,6 +187,83 @@ def test_crisis_gets_the_helplines_of_the_senders_country_as_text(assistant, mes
     assert safe_now["body"]["text"] == "Are you safe right now?"
     assert [(b["reply"]["id"], b["reply"]["title"]) for b in safe_now["action"]["buttons"]] == [
         ("/affirm", "Yes"), ("/deny", "No")]
+
+
+def test_a_number_is_answered_at_that_number_and_stored_and_logged_only_as_its_pseudonym(
+        assistant, messaging_apis):
+    number = new_number("2547123")  # Kenya
+    replies = say(assistant, messaging_apis, number, text_message(number, "hello"))
+    assert "not a person" in shown_text(replies)  # sent with `to` = the number's digits
+    # Nowhere in the database (Rasa's events, the dashboard's tables) nor in the logs.
+    assert [(table, row) for table, row in stored_rows(assistant.database)
+            if number in str(row)] == []
+    assert number not in assistant_log(assistant)
+    # Stored under the pseudonym, with the number's country for the helpline action.
+    pseudonym = conversation_of(messaging_apis, number)
+    users = [event for sender, event in stored_events(assistant.database)
+             if sender == pseudonym and event["event"] == "user"]
+    assert [(user["metadata"]["audience"], user["metadata"]["country"]) for user in users] == [
+        ("parent", "KE")]
+
+
+def test_one_number_is_one_conversation_and_two_numbers_are_two(assistant, messaging_apis):
+    first, second = new_number(), new_number("2547123")
+    before = {sender for sender, _ in stored_events(assistant.database)}
+    say(assistant, messaging_apis, first, text_message(first, "hello"))
+    say(assistant, messaging_apis, second, text_message(second, "hello"))
+    # The tap is read in the context of the greeting: the same conversation goes on.
+    ack = say(assistant, messaging_apis, first,
+              tap(first, "button_reply", ROLE_PAYLOADS[1], "I'm a parent"))
+    assert "answers for parents" in shown_text(ack)
+    user_turns = Counter(sender for sender, event in stored_events(assistant.database)
+                         if sender not in before and event["event"] == "user")
+    assert user_turns == {conversation_of(messaging_apis, first): 2,
+                          conversation_of(messaging_apis, second): 1}
+
+
+def test_a_forged_or_altered_conversation_id_sends_nothing_and_is_a_clear_error(
+        assistant, messaging_apis):
+    """Rasa's HTTP API can make the bot speak in any conversation it names: a pseudonym our key
+    did not make must not become a WhatsApp message to anyone."""
+    number = new_number()
+    say(assistant, messaging_apis, number, text_message(number, "hello"))
+    real = conversation_of(messaging_apis, number)
+    middle = len(real) // 2
+    altered = real[:middle] + ("B" if real[middle] == "A" else "A") + real[middle + 1:]
+    sent_before = len(messaging_apis.whatsapp.requests)
+    for forged in (altered, "wa-" + "A" * 40, number):
+        status, body = post_raw(
+            f"{assistant.url}/conversations/{urllib.parse.quote(forged)}/trigger_intent"
+            f"?output_channel=whatsapp&token={assistant.token}", b'{"name": "greet"}', {})
+        assert status == 500 and NOT_A_PSEUDONYM in json.loads(body)["message"]
+    assert messaging_apis.whatsapp.requests[sent_before:] == []
+    assert assistant_log(assistant).count(NOT_A_PSEUDONYM) >= 3
+    # The server is up and the real conversation is still answered at its number.
+    assert say(assistant, messaging_apis, number, text_message(number, "hello"))
+
+
+def test_erasure_by_number_removes_that_conversation_only(assistant, messaging_apis):
+    number, other = new_number(), new_number()
+    for sender in (number, other):
+        say(assistant, messaging_apis, sender, text_message(sender, "hello"))
+    spaced = f"+{number[:3]} {number[3:6]} {number[6:]}"  # as a person would write it
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "erase", "--whatsapp", spaced], cwd=ROOT,
+        capture_output=True, text=True, timeout=120,
+        env=dict(os.environ, DB_URL=f"sqlite:///{assistant.database}",
+                 SENDER_ID_KEY=messaging_apis.sender_id_key))
+    assert done.returncode == 0, done.stderr[-2000:]
+    pseudonym = conversation_of(messaging_apis, number)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["sender_id"] == pseudonym and result["erased"]["tracker_events"] > 0
+    assert number not in done.stdout + done.stderr
+    senders = Counter(sender for sender, _ in stored_events(assistant.database))
+    assert senders[pseudonym] == 0 and senders[conversation_of(messaging_apis, other)] > 0
+    # Audited like any erasure, by pseudonym: the number is nowhere in the database.
+    audit = [row for table, row in stored_rows(assistant.database)
+             if table == "moderation_audit_log" and pseudonym in row]
+    assert audit and [row for _, row in stored_rows(assistant.database)
+                      if number in str(row)] == []
 
 
 def test_forged_or_missing_signature_is_refused_and_nothing_is_sent(assistant, messaging_apis):
@@ -235,7 +346,8 @@ def test_long_text_with_buttons_is_sent_as_two_messages_the_api_accepts(messagin
     settings = WhatsAppSettings.from_env(messaging_apis.env())
     sender = new_number()
     text = "Talking helps. " * 100
-    asyncio.run(WhatsAppOutput(settings).send_text_with_buttons(sender, text, buttons(2)))
+    asyncio.run(WhatsAppOutput(settings).send_text_with_buttons(
+        settings.pseudonyms.of(sender), text, buttons(2)))
     sent = messaging_apis.whatsapp.sent_to(sender)
     assert [m["type"] for m in sent] == ["text", "interactive"]
     assert sent[0]["text"]["body"] == text.strip()
@@ -246,7 +358,8 @@ def test_a_refused_send_is_an_error_the_channel_can_log(messaging_apis):
     settings = WhatsAppSettings.from_env({**messaging_apis.env(),
                                           "WHATSAPP_ACCESS_TOKEN": "expired-token"})
     with pytest.raises(ChannelDeliveryError, match="401"):
-        asyncio.run(WhatsAppOutput(settings).send_text_message(new_number(), "hello"))
+        asyncio.run(WhatsAppOutput(settings).send_text_message(
+            settings.pseudonyms.of(new_number()), "hello"))
 
 
 def test_signature_must_be_the_hmac_of_the_exact_body():
@@ -296,3 +409,19 @@ def test_an_answer_is_followed_by_a_rating_question_whose_thumbs_down_is_answere
     assert "Sorry that didn't help" in shown_text(sorry)
     # An apology is not an answer: nobody is asked to rate it.
     assert "Was this answer helpful?" not in shown_text(sorry)
+
+
+def test_erasure_by_number_needs_an_international_number_and_a_well_formed_key(
+        messaging_apis, tmp_path):
+    def erase(number: str, key: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "erase", "--whatsapp", number], cwd=ROOT,
+            capture_output=True, text=True, timeout=120,
+            env=dict(os.environ, DB_URL=f"sqlite:///{tmp_path / 'tracker.db'}",
+                     SENDER_ID_KEY=key))
+
+    national = erase("0788 123 456", messaging_apis.sender_id_key)
+    assert national.returncode == 2 and "international format" in national.stderr
+    assert "0788" not in national.stderr
+    malformed = erase("+250788123456", "not-a-key")
+    assert malformed.returncode == 2 and "openssl rand -base64 64" in malformed.stderr

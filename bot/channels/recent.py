@@ -12,6 +12,7 @@ check-and-remember.
 """
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import OrderedDict
 from typing import Callable, Union
@@ -63,8 +64,12 @@ class RedisRecentIds:
 
     def first_time(self, delivery_id: str) -> bool:
         """True for the first replica that sees the id. A Redis outage raises (the platform's
-        retry comes later), rather than answering a parent twice."""
-        return bool(self.client.set(self.prefix + delivery_id, 1, nx=True, ex=self.ttl_seconds))
+        retry comes later), rather than answering a parent twice.
+
+        Redis keeps a hash of the id, not the id: a WhatsApp message id is base64 that holds the
+        sender's phone number."""
+        key = self.prefix + hashlib.sha256(delivery_id.encode()).hexdigest()
+        return bool(self.client.set(key, 1, nx=True, ex=self.ttl_seconds))
 
 
 def recent_ids() -> Union[RecentIds, RedisRecentIds]:

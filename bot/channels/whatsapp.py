@@ -6,8 +6,10 @@ forged is refused with 403 before it is parsed. Replies go to
 `{base}/{version}/{phone_number_id}/messages`; base and version are settings so the tests can
 point them at a local fake.
 
-The sender's number (`wa_id`, digits without '+') is passed to Rasa as `phone_number` metadata on
-every message, so the helpline action can find the country.
+The sender's number (`wa_id`, digits without '+') never reaches Rasa: the sender id is its
+pseudonym (bot/privacy/pseudonyms.py), which the output side turns back into the number, and the
+metadata carries only the number's country, for the helpline action. So neither the tracker store
+nor the dashboard ever holds the number.
 
 As in Rasa's own channels, the replies are sent before the webhook is answered: a turn takes far
 less than Meta waits, and a retry that comes anyway is dropped by the message-id memory.
@@ -27,9 +29,11 @@ from sanic.response import HTTPResponse
 
 from bot.channels.buttons import chunks, reply_id, shorten
 from bot.channels.messaging import (
-    BUTTONS_BODY, MessagingInput, MessagingOutput, OnNewMessage, dicts, field, json_object,
-    settings_from_env,
+    BUTTONS_BODY, ChannelDeliveryError, MessagingInput, MessagingOutput, OnNewMessage, dicts,
+    field, settings_from_env,
 )
+from bot.helplines.country import country_from_phone
+from bot.privacy.pseudonyms import Pseudonyms, UnknownPseudonym, sender_id_key
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +55,15 @@ ROW_DESCRIPTION_LIMIT = 72
 ROW_ID_BYTES = 200
 LIST_BUTTON_LABEL = "Choose"
 LIST_SECTION_TITLE = "Options"
+PSEUDONYM_PREFIX = "wa-"
+NOT_A_PSEUDONYM = ("WhatsApp reply not sent: the conversation id is no sender pseudonym of this "
+                   "deployment")
+
+
+def whatsapp_pseudonyms(environ: Mapping[str, str] = os.environ,
+                        create: bool = True) -> Pseudonyms:
+    """Sender ids of WhatsApp conversations: the pseudonyms of the senders' numbers."""
+    return Pseudonyms(sender_id_key(environ, create=create), "whatsapp", PSEUDONYM_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -61,6 +74,7 @@ class WhatsAppSettings:
     phone_number_id: str
     api_base_url: str
     api_version: str
+    pseudonyms: Pseudonyms
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Optional["WhatsAppSettings"]:
@@ -68,7 +82,8 @@ class WhatsAppSettings:
         if values is None:
             return None
         return cls(*(values[name] for name in REQUIRED), values["WHATSAPP_API_BASE_URL"]
-                   .rstrip("/"), values["WHATSAPP_API_VERSION"].strip("/"))
+                   .rstrip("/"), values["WHATSAPP_API_VERSION"].strip("/"),
+                   whatsapp_pseudonyms(environ))
 
     @property
     def messages_url(self) -> str:
@@ -169,10 +184,17 @@ class WhatsAppOutput(MessagingOutput):
         return "whatsapp"
 
     async def _send(self, recipient_id: Text, content: Dict[str, Any]) -> None:
+        """Sends to the number behind the conversation's pseudonym; a pseudonym our key did not
+        make (a forged conversation id given to Rasa's API) is refused, never guessed at."""
+        try:
+            number = self.settings.pseudonyms.reveal(recipient_id)
+        except UnknownPseudonym:
+            logger.warning(NOT_A_PSEUDONYM)
+            raise ChannelDeliveryError(NOT_A_PSEUDONYM) from None
         await self.post(
             self.settings.messages_url,
             {"messaging_product": "whatsapp", "recipient_type": "individual",
-             "to": recipient_id, **content},
+             "to": number, **content},
             headers={"Authorization": f"Bearer {self.settings.access_token}"},
         )
 
@@ -214,13 +236,15 @@ class WhatsAppInput(MessagingInput):
     async def handle(self, update: Dict[str, Any], on_new_message: OnNewMessage) -> None:
         output = self.get_output_channel()
         for message in incoming_messages(update):
+            sender_id = self.settings.pseudonyms.of(message.sender)
             if not self.recent.first_time(message.message_id):
                 logger.info("WhatsApp: repeated delivery of a message ignored")
             elif message.text is None:
-                await self.answer_unsupported(output, message.sender)
+                await self.answer_unsupported(output, sender_id)
             else:
-                await self.deliver(on_new_message, message.text, output, message.sender,
-                                   {"phone_number": "+" + message.sender})
+                country = country_from_phone(message.sender)
+                await self.deliver(on_new_message, message.text, output, sender_id,
+                                   {"country": country} if country else {})
 
     def add_routes(self, blueprint: Blueprint) -> None:
         settings = self.settings

@@ -1,7 +1,8 @@
 """Works out which country a person is in, as an ISO 3166-1 alpha-2 code.
 
 Sources, most trusted first: what the person said (a `country` entity, in any common spelling
-or in several languages), the widget's `metadata.country`, a WhatsApp sender's phone number,
+or in several languages), the channel's `metadata.country` (the widget's guess, or the region of
+a WhatsApp sender's number, which the channel works out so the number itself is never stored),
 and last the region of a Telegram user's language tag ("pt-BR"; "en" alone says nothing).
 Names come from maintained libraries (pycountry for ISO names, Babel for names in other
 languages); close misspellings ("kenia", "austrailia") are matched with difflib.
@@ -97,17 +98,9 @@ def country_from_language_tag(tag: Optional[str]) -> Optional[str]:
 
 
 def country_from_metadata(metadata: Optional[Mapping[str, Any]]) -> Optional[str]:
-    """Where the channel says the person is: the widget's `country`, or a messaging sender's
-    phone number."""
-    if not metadata:
-        return None
-    stated = metadata.get("country")
-    if isinstance(stated, str):
-        code = country_from_text(stated)
-        if code:
-            return code
-    phone = metadata.get("phone_number")
-    return country_from_phone(phone) if isinstance(phone, str) else None
+    """Where the channel says the person is: its `country` (widget, WhatsApp)."""
+    stated = (metadata or {}).get("country")
+    return country_from_text(stated) if isinstance(stated, str) else None
 
 
 def country_hint(metadata: Optional[Mapping[str, Any]]) -> Optional[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable, FrozenSet, Mapping
 
 from bot.database import ROOT, database_url
+from bot.secret_files import env_or_file_secret
 
 SECRET_ENV = "MODERATION_SECRET"
 SECRET_FILE = ROOT / "var" / "moderation-secret"
@@ -16,22 +17,10 @@ TRUSTED_PROXIES_ENV = "MODERATION_TRUSTED_PROXIES"
 
 
 def session_secret(environ: Mapping[str, str] = os.environ, path: Path = SECRET_FILE) -> str:
-    """The key that signs session cookies and CSRF tokens.
-
-    MODERATION_SECRET when set; otherwise made once and kept in a file only the owner can read,
-    so sessions survive a restart and the key never sits in the repository.
-    """
-    value = environ.get(SECRET_ENV, "").strip()
-    if value:
-        return value
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(value + "\n")
-    return value
+    """The key that signs session cookies and CSRF tokens: MODERATION_SECRET, else
+    var/moderation-secret, so sessions survive a restart and the key never sits in the
+    repository."""
+    return env_or_file_secret(SECRET_ENV, path, lambda: secrets.token_urlsafe(32), environ)
 
 
 def trusted_proxies(environ: Mapping[str, str] = os.environ) -> FrozenSet[str]:
