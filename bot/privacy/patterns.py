@@ -45,6 +45,7 @@ def build_matcher(nlp: Language, vocabulary: Vocabulary, rules: Dict[str, Any]) 
     matcher.add("username", usernames)
     # "his xbox gamertag is Big Dawg 2009": a handle of several words.
     matcher.add("spaced_username", spaced_usernames)
+    matcher.add("display_name", _display_name_patterns())
     return matcher
 
 
@@ -52,6 +53,10 @@ def _register_word_tests(vocabulary: Vocabulary, rules: Dict[str, Any]) -> None:
     """Token extensions (token._.could_be_name, ...) that the patterns below test."""
     Doc.set_extension("case_is_noise", default=False, force=True)
     school_middle_words = frozenset(rules["school_middle_words"])
+    # "Year 9", "Flat 12", "Sector 15", "Season 2": words that number things, not people.
+    not_display_name_words = frozenset(rules["numbered_words"] + rules["unit_words"]
+                                       + rules["area_words"] + rules["street_types"]
+                                       + rules["school_types"])
     for name, getter in (
         ("could_be_name", vocabulary.could_be_name),
         ("is_name", vocabulary.is_name),
@@ -96,6 +101,9 @@ def _register_word_tests(vocabulary: Vocabulary, rules: Dict[str, Any]) -> None:
          and not vocabulary.is_common(token.text) and token.lower_ not in vocabulary.places
          and not vocabulary.not_a_person(token)
          and token.lower_ not in vocabulary.generic_school_words),
+        ("display_name_word", lambda token: capitalised(token) and token.is_alpha
+         and token.is_title and not token.is_stop and not vocabulary.not_a_person(token)
+         and token.lower_ not in not_display_name_words),
         ("looks_like_handle", looks_like_handle),
         ("strong_handle", lambda token: is_strong_handle(token, vocabulary)),
     ):
@@ -241,17 +249,24 @@ def _school_patterns(rules: Dict[str, Any]) -> List[Pattern]:
                   for context in school_context]
     # "i go to kingswood", "my school is westwood", "year 9 at the grange": a school named by
     # words that are no English words, right after a context that says a school follows.
+    # ... or by a prefix that names schools and churches and the word after it: "goes to
+    # sacred heart", "i go to holy cross", "school is mount carmel".
+    named_contexts = ([{"LOWER": {"IN": ["go", "goes"]}}, {"LOWER": "to"}],
+                      [{"LOWER": {"IN": ["attend", "attends", "attended"]}}],
+                      [{"LOWER": "school"}, {"LOWER": {"IN": ["is", "called"]}}],
+                      [{"LOWER": {"IN": ["year", "yr", "class", "grade", "form"]}},
+                       {"LIKE_NUM": True}, {"LOWER": "at"}])
     named_by_rare_words = [
         [*context, {"LOWER": "the", "OP": "?"}, {"_": {"rare_school_word": True}},
-         {"_": {"rare_school_word": True}, "OP": "{0,2}"}]
-        for context in ([{"LOWER": {"IN": ["go", "goes"]}}, {"LOWER": "to"}],
-                        [{"LOWER": {"IN": ["attend", "attends", "attended"]}}],
-                        [{"LOWER": "school"}, {"LOWER": {"IN": ["is", "called"]}}],
-                        [{"LOWER": {"IN": ["year", "yr", "class", "grade", "form"]}},
-                         {"LIKE_NUM": True}, {"LOWER": "at"}])]
+         {"_": {"rare_school_word": True}, "OP": "{0,2}"}] for context in named_contexts]
+    named_by_prefix = [[*context, {"LOWER": {"IN": rules["school_prefixes"]}},
+                        {"IS_ALPHA": True, "IS_STOP": False}] for context in named_contexts]
     return [
         *in_context,
         *named_by_rare_words,
+        *named_by_prefix,
+        # "st pauls have a new rule": a saint's possessive opening a sentence.
+        [{**saint, "IS_SENT_START": True}, {"TEXT": {"REGEX": r"^[a-z]+s$"}, "IS_STOP": False}],
         # "go to st josephs", "at st aidans", "my school st georges": a saint's possessive
         # written without its apostrophe.
         [{"LOWER": {"IN": ["to", "at", "school", "is"]}}, saint,
@@ -302,3 +317,10 @@ def _username_patterns(rules: Dict[str, Any]) -> Tuple[List[Pattern], List[Patte
         [{"_": {"strong_handle": True}}],
     ], [[account_word, account_kind, connector, handle_part, handle_part,
          {**handle_part, "OP": "?"}]]
+
+
+def _display_name_patterns() -> List[Pattern]:
+    """"Mochi Bun 22", "Liam Parker 2009", "Clout Chaser 007": capitalised words and a number,
+    as display names and gamertags are made ("Level 212" and "Year 9" are not)."""
+    return [[{"_": {"display_name_word": True}, "OP": "{2,3}"},
+             {"TEXT": {"REGEX": r"^\d{2,4}$"}}]]

@@ -40,7 +40,7 @@ from bot.privacy.address_extent import extended_end, extended_start
 from bot.privacy.name_lists import NameLists
 from bot.privacy.not_people import NotPeople
 from bot.privacy.patterns import USERNAME_CONNECTORS, build_matcher
-from bot.privacy.spans import KINDS, Span
+from bot.privacy.spans import Span
 from bot.privacy.tagger import MODEL_DIR, trained_tagger
 from bot.privacy.vocabulary import (
     RARE_WORD_LOGPROB, TIME, UNKNOWN_WORD_LOGPROB, Vocabulary, capitalised, case_is_noise,
@@ -50,6 +50,10 @@ ROOT = Path(__file__).resolve().parents[2]
 RULES_FILE = ROOT / "data" / "privacy" / "redaction_rules.yml"
 # Matcher rules whose matches are masked as another kind.
 KIND_OF_MATCH = {"spaced_username": "username", "leading_name": "name"}
+# A display name ("Mochi Bun 22") is masked as a username; a street's "Cape Town 7700" is an
+# address first, but "Liam Parker 2009" a display name rather than a name and a number.
+OVERLAP_ORDER = ("email", "phone", "username", "school", "address", "display_name", "name")
+KIND_AFTER_OVERLAPS = {"display_name": "username"}
 ADDRESS_KINDS = ("address", "address_part")
 COORDINATORS = frozenset({"and", "&", "or", "n"})
 ARTICLES = frozenset({"a", "an", "the"})
@@ -340,7 +344,7 @@ class Redactor:
                         if token.lower_ not in self.context_words["name"])
         if kind == "spaced_username":  # "gamertag is Big Dawg 2009": all after "is"
             after = [token.i for token in span if token.lower_ in self.username_connectors]
-            return span.doc[after[0] + 1:span.end] if after else None
+            return span.doc[after[0] + 1:span.end] if after else span
         context = self.context_words.get(kind, frozenset())
         start = span.start
         while start < span.end - 1 and ((span.doc[start].is_punct
@@ -452,13 +456,15 @@ def _separate_parts(group: List[Span]) -> int:
 
 
 def _without_overlaps(spans: Iterable[Span]) -> List[Span]:
-    """Where spans overlap, KINDS order decides (an email is not also a name, a street is not a
-    name), then the longer span."""
-    ordered = sorted(spans, key=lambda s: (KINDS.index(s.kind), -(s.end - s.start), s.start))
+    """Where spans overlap, OVERLAP_ORDER decides (an email is not also a name, a street is not
+    a name), then the longer span."""
+    ordered = sorted(spans, key=lambda s: (OVERLAP_ORDER.index(s.kind), -(s.end - s.start),
+                                           s.start))
     kept: List[Span] = []
     for span in ordered:
         if all(span.end <= other.start or span.start >= other.end for other in kept):
-            kept.append(span)
+            kept.append(Span(span.start, span.end,
+                             KIND_AFTER_OVERLAPS.get(span.kind, span.kind)))
     return sorted(kept, key=lambda s: s.start)
 
 
