@@ -3,8 +3,8 @@
 The labelled files in data/privacy/labelled/ were each written by someone who saw neither the
 redactor nor the other files. The redactor's tagger learns from them, so each file is measured
 left out: by a redactor whose tagger learnt from all the others. The rules were tuned on the
-files too, so these are not unseen measures: the README gives those (blind3, blind4 and blind5,
-each scored once before anything was learnt or tuned on it).
+files too, so these are not unseen measures: the README gives those (blind3 to blind6, each
+scored once before anything was learnt or tuned on it).
 """
 from __future__ import annotations
 
@@ -27,8 +27,9 @@ TARGETS = {"email": 1.0, "phone": 1.0, "username": 0.95, "school": 0.95, "addres
 # schools named by one word and nothing else).
 REACHED_BELOW_TARGET = {
     "redaction_blind3.yml": {"school": 0.94},
-    "redaction_blind4.yml": {"username": 0.92, "school": 0.91},
-    "redaction_blind5.yml": {"username": 0.80, "school": 0.76, "address": 0.90, "name": 0.91},
+    "redaction_blind4.yml": {"username": 0.92},
+    "redaction_blind5.yml": {"username": 0.88, "school": 0.83, "address": 0.93, "name": 0.91},
+    "redaction_blind6.yml": {"username": 0.85, "school": 0.93, "address": 0.89, "name": 0.94},
 }
 
 

@@ -60,6 +60,8 @@ ARTICLES = frozenset({"a", "an", "the"})
 # An amount of money is no account name: "R2000", "KES500", "Rs 1,500", "$20".
 MONEY = re.compile(r"(?:R|KES|KSh|N|Rs\.?|INR|PHP|RM|GH[S₵]|UGX|TZS|ZAR|[A-Z]{0,2}\$|£|€|₦|₹|₱)"
                    r"\s?\d[\d,.]*k?$", re.IGNORECASE)
+# How many words before "called" an app or a group may stand: "the app was called ...".
+THING_REACH = 2
 # "2FA", "PS5", "OTP": too short to tell from an abbreviation, unless a rule says it is one.
 MIN_TAGGED_HANDLE = 4
 MONTHS = frozenset(month.lower()
@@ -97,6 +99,12 @@ UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b", re.IGNORECASE
 CANADIAN_POSTCODE = re.compile(r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b", re.IGNORECASE)
 PO_BOX = re.compile(r"\bP\.?\s?O\.?\s?Box\s+\d[\d-]*", re.IGNORECASE)
 DIGIT_RUN = re.compile(r"(?<![\w+])\+?\(?\d[\d\s().-]{5,}\d(?![\w])")
+IP_ADDRESS = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")
+# A web address, its host in group 1.
+WEB_ADDRESS = re.compile(r"\b(?:https?://)?((?:[\w-]+\.)+[a-z]{2,})/\S*", re.IGNORECASE)
+# Short links lead anywhere; the code after them is nobody's account.
+LINK_SHORTENERS = frozenset({"bit.ly", "tinyurl.com", "t.co", "goo.gl", "is.gd", "ow.ly",
+                             "cutt.ly", "shorturl.at", "rb.gy", "tiny.cc", "rebrand.ly"})
 DATE = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$")
 # Digits written in groups, as a helpline number is quoted: "116 111", "1-800-668-6868".
 DIGIT_GROUPS = re.compile(r"(?<![\w+])\+?\d[\d\s.-]*\d|\b\d\b")
@@ -165,6 +173,7 @@ class Redactor:
         self.helpline_digits = _helpline_digits() | {
             re.sub(r"\D", "", entry["number"]) for entry in rules["public_numbers"]}
         self.reference_words = frozenset(rules["not_phone_words"])
+        self.thing_words = frozenset(rules["thing_words"])
         self.not_phone = re.compile(
             rf"\b(?:{'|'.join(map(re.escape, rules['not_phone_words']))})\b\W*"
             r"(?:(?:no|number|num|id)\b\W*)?(\d[\d\s.-]*\d)", re.IGNORECASE)
@@ -202,6 +211,7 @@ class Redactor:
         things = [doc[start:end] for _, start, end in self.not_people(doc)]
         spans += self._matched(doc, things) + self._tagged(doc, things)
         spans += self._coordinated_names(doc, spans)
+        spans = [span for span in spans if not _inside_web_address(span, text)]
         return _neighbours_joined(_without_overlaps(
             self._whole_addresses(_joined_addresses(spans, text), text)), text)
 
@@ -243,10 +253,11 @@ class Redactor:
                 spans.append(Span(match.start(), match.start() + len(candidate), "phone"))
         spans += [Span(m.start(1), m.end(1), "phone") for m in LOCAL_NUMBER.finditer(text)]
         # Helpline numbers are public; a P.O. box number is part of an address; an order or
-        # reference number is nobody's phone.
+        # reference number or an IP address is nobody's phone.
         helplines = [match.span() for match in DIGIT_GROUPS.finditer(text)
                      if re.sub(r"\D", "", match.group()) in self.helpline_digits]
-        helplines += [match.span() for match in PO_BOX.finditer(text)]
+        helplines += [match.span() for pattern in (PO_BOX, IP_ADDRESS)
+                      for match in pattern.finditer(text)]
         helplines += [match.span(1) for match in self.not_phone.finditer(text)]
         return [span for span in spans
                 if not any(span.start < end and start < span.end for start, end in helplines)]
@@ -259,7 +270,9 @@ class Redactor:
             span = self._data_part(doc[start:end], kind)
             if span is None or (kind in ("name", "leading_name") and (
                     _overlaps_any(span, things) or not _whole_words(span)
-                    or _says_where_from(span) or _names_a_website(span))):
+                    or _says_where_from(span) or _names_a_website(span)
+                    or self._names_a_thing(span))) or (
+                    kind == "username" and self._after_reference_word(span)):
                 continue
             spans.append(Span(span.start_char, span.end_char, KIND_OF_MATCH.get(kind, kind)))
         return spans
@@ -293,6 +306,17 @@ class Redactor:
                 or self._after_reference_word(span)
         return before in ARTICLES or _says_where_from(span) or (
             span.text.lower() in MONTHS and before in TIME_WORDS)
+
+    def _names_a_thing(self, span: SpacySpan) -> bool:
+        """"the app was called clothoff", "a group named ...": after "called" or "named" a
+        thing's name, not a person's, when an app, site or group was just mentioned."""
+        doc = span.doc
+        naming = [token for token in doc[max(span.start - 2, 0):span.start]
+                  if token.lower_ in ("called", "named")]
+        if not naming:
+            return False
+        before = doc[max(naming[0].i - THING_REACH, 0):naming[0].i]
+        return any(token.lower_ in self.thing_words for token in before)
 
     def _after_reference_word(self, span: SpacySpan) -> bool:
         """"my parcel ref was GB2939103", "order no. A-48213": a reference, not an account."""
@@ -396,6 +420,17 @@ def _joined_addresses(spans: List[Span], text: str) -> List[Span]:
     return [span for span in spans if span.kind not in ADDRESS_KINDS] + [
         Span(group[0].start, max(p.end for p in group), "address") for group in groups
         if any(p.kind == "address" for p in group) or _separate_parts(group) >= 2]
+
+
+def _inside_web_address(span: Span, text: str) -> bool:
+    """A name found inside a link is the link's, not a person's, and so is a short link taken
+    for a handle ("bit.ly/free-skins-2024"); a profile link ("t.me/ghostrider_ke",
+    "twitch.tv/gamer_gurl_nz") names an account and stays masked."""
+    if span.kind not in ("name", "username", "display_name"):
+        return False
+    return any(match.start() <= span.start and span.end <= match.end()
+               and (span.kind != "username" or match.group(1).lower() in LINK_SHORTENERS)
+               for match in WEB_ADDRESS.finditer(text))
 
 
 def _says_where_from(span: SpacySpan) -> bool:

@@ -116,10 +116,13 @@ class Vocabulary:
         """A word before "said", "keeps", "told" that is a person: a first name that is no
         common word ("sofia told") or no English word at all ("kwame told"); "the teacher
         said", "my sister says", "Association wants" and "snapchat says" stay."""
+        previous = token.nbor(-1).lower_ if token.i > 0 else ""
         if (not token.text.isalpha() or token.is_stop or self.not_a_person(token)
-                or token.lower_ in self.place_words or self.is_verb_form(token)) or (
-                token.i > 0 and token.nbor(-1).lower_ in BEFORE_NON_SUBJECT):
-            return False  # "a bot keeps", "my son says"; a place ("sofia told") may be a name
+                or token.lower_ in self.place_words or self.is_verb_form(token)
+                or previous in BEFORE_NON_SUBJECT
+                or (previous == "from" and token.lower_ in self.places)):
+            return False  # "a bot keeps", "my son says", "a guy from Texas says"; a place
+            # ("sofia told") may be a name elsewhere
         logprob = self.word_logprob(token.lower_)
         return ((self.is_first_name(token.text) and logprob < COMMON_WORD_LOGPROB)
                 or logprob < UNKNOWN_WORD_LOGPROB)
