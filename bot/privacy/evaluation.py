@@ -3,7 +3,7 @@ many messages without personal data it changes (a false alarm garbles a child's 
 
 The tagger learns from data/privacy/labelled/, so a file there is measured by leaving it out:
 the redactor's tagger is trained on the other files (`--leave-one-out`). A file outside that
-folder (tests/privacy/) was never learnt from and is measured against the full redactor.
+folder (a new blind file) was never learnt from and is measured against the full redactor.
 
 Usage: python -m bot.privacy.evaluation [--leave-one-out] [FILE ...]
 """
