@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import base64
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import List
 
 import pytest
 import redis
@@ -34,6 +37,38 @@ def test_two_processes_with_redis_url_queue_on_the_same_conversation_lock(redis_
     assert first.issue_ticket(conversation) == 0
     assert second.issue_ticket(conversation) == 1  # waits behind the first replica's turn
     assert second.get_lock(conversation).is_locked(1)
+
+
+def test_replicas_taking_tickets_at_the_same_moment_never_share_one(redis_server, monkeypatch):
+    """Two replicas receiving messages of one conversation at once (each with its own Redis
+    connection): each message gets its own place in the queue. With Rasa's own store both could
+    read "no lock" and take ticket 0, then run their turns together and lose one's events."""
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    replicas = [EnvironmentLockStore(endpoint_config=None) for _ in range(2)]
+    conversations = [uuid.uuid4().hex for _ in range(200)]
+    start = threading.Barrier(len(replicas))
+
+    def take_tickets(store: RedisLockStore) -> List[int]:
+        start.wait()
+        return [store.issue_ticket(conversation) for conversation in conversations]
+
+    with ThreadPoolExecutor(len(replicas)) as pool:
+        tickets = list(pool.map(take_tickets, replicas))
+    shared = [conversation for conversation, first, second
+              in zip(conversations, *tickets) if first == second]
+    assert not shared, f"{len(shared)} of {len(conversations)} conversations gave one ticket twice"
+    assert all(sorted(pair) == [0, 1] for pair in zip(*tickets))
+
+
+def test_a_finished_turn_hands_the_lock_to_the_next_in_the_queue(redis_server, monkeypatch):
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    first, second = (EnvironmentLockStore(endpoint_config=None) for _ in range(2))
+    conversation = uuid.uuid4().hex
+    ticket = first.issue_ticket(conversation)
+    waiting = second.issue_ticket(conversation)
+    first.cleanup(conversation, ticket)
+    lock = second.get_lock(conversation)
+    assert lock is not None and not lock.is_locked(waiting)
 
 
 def test_a_delivery_retried_to_another_replica_is_answered_once(redis_server, monkeypatch):

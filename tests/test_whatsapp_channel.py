@@ -420,8 +420,8 @@ def test_erasure_by_number_needs_an_international_number_and_a_well_formed_key(
             env=dict(os.environ, DB_URL=f"sqlite:///{tmp_path / 'tracker.db'}",
                      SENDER_ID_KEY=key))
 
-    national = erase("07700 900123", messaging_apis.sender_id_key)
+    national = erase("07700 900456", messaging_apis.sender_id_key)
     assert national.returncode == 2 and "international format" in national.stderr
-    assert "900123" not in national.stderr
+    assert "900456" not in national.stderr
     malformed = erase("+447700900123", "not-a-key")
     assert malformed.returncode == 2 and "openssl rand -base64 64" in malformed.stderr

@@ -14,22 +14,58 @@ from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 from rasa.constants import ENV_SANIC_WORKERS
-from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
+from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockStore, RedisLockStore
 
 REDIS_URL_ENV = "REDIS_URL"
 # Rasa's default waits 10 s on an unresponsive Redis; a child should learn sooner to try again.
 SOCKET_TIMEOUT_SECONDS = 5.0
+# A lock change is a read and a write of one small key: milliseconds. The mutex expires on its
+# own if a replica dies holding it.
+MUTEX_SECONDS = 5.0
+MUTEX_POLL_SECONDS = 0.005
 
 
 def redis_url(environ: Mapping[str, str] = os.environ) -> str:
     return environ.get(REDIS_URL_ENV, "").strip()
 
 
+class AtomicRedisLockStore(RedisLockStore):
+    """Rasa's Redis lock store, each change of a conversation's lock made under a Redis mutex.
+
+    Rasa's own reads a conversation's ticket lock, changes it and writes it back (issue a
+    ticket, drop expired ones, finish and delete). Between two replicas nothing makes that
+    atomic: two messages of one conversation arriving at once, one at each replica, could both
+    read "no lock", both take ticket 0 and run their turns together; the later save then
+    counts the other's events as its own and one turn's events are never stored. Under a
+    short per-conversation mutex (Redis SET NX with expiry, redis-py's `Lock`) the second
+    replica reads the first one's ticket and queues behind it.
+    """
+
+    def _mutex(self, conversation_id: str) -> Any:
+        return self.red.lock(f"{self.key_prefix}{conversation_id}:mutex",
+                             timeout=MUTEX_SECONDS, sleep=MUTEX_POLL_SECONDS,
+                             blocking_timeout=MUTEX_SECONDS)
+
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        with self._mutex(conversation_id):
+            return super().issue_ticket(conversation_id, lock_lifetime)
+
+    def update_lock(self, conversation_id: str) -> None:
+        with self._mutex(conversation_id):
+            super().update_lock(conversation_id)
+
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        """Finishing and deleting are one step: otherwise a ticket issued in between is
+        deleted with the lock, and its turn fails to find it."""
+        with self._mutex(conversation_id):
+            super().cleanup(conversation_id, ticket_number)
+
+
 def redis_lock_store(url: str) -> RedisLockStore:
     """Rasa's Redis lock store from a URL: redis[s]://[[user]:password@]host[:port][/db]."""
     parts = urlsplit(url)
     database = parts.path.lstrip("/")
-    return RedisLockStore(
+    return AtomicRedisLockStore(
         host=parts.hostname or "localhost", port=parts.port or 6379,
         db=int(database) if database else 1, username=parts.username or None,
         password=parts.password or None, use_ssl=parts.scheme == "rediss",
