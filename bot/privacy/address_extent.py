@@ -96,11 +96,7 @@ def _place_part(text: str, start: int, is_stop: Callable[[str], bool],
         return landmark, True
     town = TOWN_INTRO.match(text, start)
     if town:  # "14 oak street in ballarat"
-        start_of_town = town.end()
-        town_end = _town_end(text, start_of_town, is_stop)
-        if town_end is not None:
-            return town_end, True
-        return _place_words_end(text, start_of_town, is_stop, is_place, LOWER_WORD)
+        start = town.end()
     town_end = _town_end(text, start, is_stop)
     if town_end is not None:
         return town_end, True

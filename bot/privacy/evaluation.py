@@ -28,6 +28,7 @@ class RedactionReport:
     masked: Counter = field(default_factory=Counter)
     total: Counter = field(default_factory=Counter)
     clean_messages: int = 0
+    # "text -> what the redactor made of it", for each message without personal data changed.
     changed_clean: List[str] = field(default_factory=list)
     missed: List[str] = field(default_factory=list)
 
@@ -60,8 +61,9 @@ def evaluate(cases_file: Path, redactor: Optional[Redactor] = None) -> Redaction
     for message in read_labelled(cases_file):
         if not message.spans:
             report.clean_messages += 1
-            if redactor.redact(message.text) != message.text:
-                report.changed_clean.append(message.text)
+            redacted = redactor.redact(message.text)
+            if redacted != message.text:
+                report.changed_clean.append(f"{message.text!r} -> {redacted!r}")
             continue
         covered = set()
         for found in redactor.find(message.text):
@@ -94,8 +96,8 @@ def main(argv: List[str]) -> int:
         print("\n".join(report.lines()))
         for line in report.missed:
             print("missed  ", line)
-        for text in report.changed_clean:
-            print("changed ", repr(text), "->", repr(default_redactor().redact(text)))
+        for change in report.changed_clean:
+            print("changed ", change)
     if len(files) > 1:
         print("== all files")
         print("\n".join(overall.lines()))

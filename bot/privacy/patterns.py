@@ -279,8 +279,7 @@ def _school_patterns(rules: Dict[str, Any]) -> List[Pattern]:
         [school_prefix, {"ORTH": ".", "OP": "?"},
          school_name, school_middle, school_type, {**school_type, "OP": "?"},
          {**school_type, "OP": "?"}, {"LOWER": "and", "OP": "?"}, {**school_type, "OP": "?"}],
-        [{"LOWER": {"IN": ["st", "saint", "st."]}}, {"ORTH": ".", "OP": "?"},
-         {"IS_ALPHA": True, "IS_STOP": False}, {"ORTH": "'s"}],
+        [saint, {"ORTH": ".", "OP": "?"}, {"IS_ALPHA": True, "IS_STOP": False}, {"ORTH": "'s"}],
         [{"LOWER": {"IN": rules["school_types_first"]}, "IS_TITLE": True},
          {"IS_TITLE": True, "OP": "{1,3}"}],
         # "holy trinity c of e": Church of England schools go by the initials alone.

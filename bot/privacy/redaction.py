@@ -211,9 +211,13 @@ class Redactor:
         things = [doc[start:end] for _, start, end in self.not_people(doc)]
         spans += self._matched(doc, things) + self._tagged(doc, things)
         spans += self._coordinated_names(doc, spans)
-        spans = [span for span in spans if not _inside_web_address(span, text)]
-        return _neighbours_joined(_without_overlaps(
-            self._whole_addresses(_joined_addresses(spans, text), text)), text)
+        if "/" in text:
+            links = list(WEB_ADDRESS.finditer(text))
+            spans = [span for span in spans if not _inside_web_address(span, links)]
+        # Joined again once whole: an address grown over its town may now touch or overlap the
+        # next part ("27 hazel grove, sheffield" and "s10 4hp"), masked as one.
+        return _without_overlaps(_joined_addresses(
+            self._whole_addresses(_joined_addresses(spans, text), text), text))
 
     def _whole_addresses(self, spans: List[Span], text: str) -> List[Span]:
         """Each address with the unit before it and the town, region and postcode after it;
@@ -422,15 +426,15 @@ def _joined_addresses(spans: List[Span], text: str) -> List[Span]:
         if any(p.kind == "address" for p in group) or _separate_parts(group) >= 2]
 
 
-def _inside_web_address(span: Span, text: str) -> bool:
+def _inside_web_address(span: Span, links: List[re.Match]) -> bool:
     """A name found inside a link is the link's, not a person's, and so is a short link taken
     for a handle ("bit.ly/free-skins-2024"); a profile link ("t.me/ghostrider_ke",
     "twitch.tv/gamer_gurl_nz") names an account and stays masked."""
     if span.kind not in ("name", "username", "display_name"):
         return False
-    return any(match.start() <= span.start and span.end <= match.end()
-               and (span.kind != "username" or match.group(1).lower() in LINK_SHORTENERS)
-               for match in WEB_ADDRESS.finditer(text))
+    return any(link.start() <= span.start and span.end <= link.end()
+               and (span.kind != "username" or link.group(1).lower() in LINK_SHORTENERS)
+               for link in links)
 
 
 def _says_where_from(span: SpacySpan) -> bool:
@@ -464,20 +468,6 @@ def _whole_words(span: SpacySpan) -> bool:
     glued_after = not span[-1].whitespace_ and span.end < len(doc) \
         and doc[span.end].is_alpha and span[-1].is_alpha
     return not (glued_before or glued_after)
-
-
-def _neighbours_joined(spans: List[Span], text: str) -> List[Span]:
-    """Two addresses with only commas and spaces between them are one ("27 hazel grove,
-    sheffield" and "s10 4hp"): masked as one, no space or comma of it left to read between."""
-    joined: List[Span] = []
-    for span in spans:
-        previous = joined[-1] if joined else None
-        if previous and previous.kind == span.kind == "address" \
-                and not text[previous.end:span.start].strip(", "):
-            joined[-1] = Span(previous.start, span.end, "address")
-        else:
-            joined.append(span)
-    return joined
 
 
 def _separate_parts(group: List[Span]) -> int:

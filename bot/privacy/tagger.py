@@ -171,7 +171,8 @@ def _inputs_digest(files: Sequence[Path]) -> str:
     inputs = set()
     for item in MODEL_INPUTS:
         inputs.update(item.rglob("*") if item.is_dir() else [item])
-    for path in sorted(p for p in inputs if p.is_file()):
+    # Labelled files count only as training files: those hashed above.
+    for path in sorted(p for p in inputs if p.is_file() and LABELLED_DIR not in p.parents):
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 

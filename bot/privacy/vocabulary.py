@@ -81,9 +81,8 @@ class Vocabulary:
         "called ___"): capitalised, a known first name, or no English word at all. Places count
         here ("a girl called Sofia")."""
         text = token.text
-        if not APOSTROPHE_NAME.match(text) or token.is_stop or self.not_a_person(token):
-            return False
-        if self.is_verb_form(token):
+        if not APOSTROPHE_NAME.match(text) or token.is_stop or self.not_a_person(token) \
+                or self.is_verb_form(token):
             return False
         logprob = self.word_logprob(token.lower_)
         return ((capitalised(token) and logprob < COMMON_WORD_LOGPROB + 2)
