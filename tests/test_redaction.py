@@ -3,7 +3,7 @@
 The labelled files in data/privacy/labelled/ were each written by someone who saw neither the
 redactor nor the other files. The redactor's tagger learns from them, so each file is measured
 left out: by a redactor whose tagger learnt from all the others. The rules were tuned on the
-files too, so these are not unseen measures: the README gives those (blind3 to blind6, each
+files too, so these are not unseen measures: the README gives those (blind3 to blind11, each
 scored once before anything was learnt or tuned on it).
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ import yaml
 
 from bot.privacy.evaluation import evaluate_left_out
 from bot.privacy.not_people import NOT_PEOPLE_FILE
-from bot.privacy.redaction import default_redactor, redact_entities, redact_text
+from bot.privacy.redaction import RULES_FILE, default_redactor, redact_entities, redact_text
 from bot.privacy.spans import read_labelled
 from bot.privacy.tagger import labelled_files, trained_tagger
 
@@ -30,6 +30,8 @@ REACHED_BELOW_TARGET = {
     "redaction_blind4.yml": {"username": 0.92},
     "redaction_blind5.yml": {"username": 0.88, "school": 0.83, "address": 0.93, "name": 0.91},
     "redaction_blind6.yml": {"username": 0.85, "school": 0.93, "address": 0.89, "name": 0.94},
+    "redaction_blind8.yml": {"school": 0.92, "address": 0.92},
+    "redaction_blind10.yml": {"username": 0.88},
 }
 
 
@@ -114,8 +116,7 @@ def test_plain_words_before_a_school_word_name_no_school(text: str) -> None:
 def test_every_public_number_the_redactor_keeps_has_a_checked_source() -> None:
     """Numbers left unmasked as public helplines are facts: each names the page that gives it
     and the day it was checked there."""
-    rules = yaml.safe_load((Path(__file__).parents[1] / "data" / "privacy"
-                            / "redaction_rules.yml").read_text(encoding="utf-8"))
+    rules = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
     for entry in rules["public_numbers"]:
         assert entry["source"].startswith("https://") and entry["checked"], entry
 
@@ -129,6 +130,14 @@ def test_every_public_number_the_redactor_keeps_has_a_checked_source() -> None:
     "he called me babe and said not to tell my mum",
     "Amazon says order 5512-0093 is late, is that a scam",
     "the headteacher said phones are banned",
+    "Thanks for the session last week. Warm regards, Pastoral Lead",
+    "Hope the holidays go well, any tips for screen time?",
+    "April is when the mocks start and the group chat is awful",
+    "Bukayo Saka posted about racist abuse online, can you share the link",
+    "If it happens again I will go to the deputy head",
+    "Does My Son's Academy Need Consent To Post His Photo?",
+    "roblox is super addictive for my 9 year old",
+    "is Lifeline on 13 11 14 free from a mobile?",
 ])
 def test_apps_brands_and_capitalised_sentences_are_not_names(text: str) -> None:
     """A capitalised unknown word is an app or a brand as often as a person, and a Title Case
@@ -154,6 +163,15 @@ def test_apps_brands_and_capitalised_sentences_are_not_names(text: str) -> None:
     ("tunde from year 9 sent it round", "tunde"),
     ("i go to st patricks and someone posted my photo", "patricks"),
     ("she is at meadow bank primary and gets dms", "meadow bank"),
+    ("my gamertag is grumpy walrus and people keep adding me", "grumpy walrus"),
+    ("someone on minecraft named salty pickle asked for my snap", "salty pickle"),
+    ("auntie yemisi keeps posting my photos on facebook", "auntie yemisi"),
+    ("Principal Adeyemi said the boys will be suspended", "Principal Adeyemi"),
+    ("i told my friend Shakira about the dms", "Shakira"),
+    ("a girl called rainy.daze.x keeps messaging my brother", "rainy.daze.x"),
+    ("he got me to send 40 dollars to $quickcash_tee on cashapp", "$quickcash_tee"),
+    ("text me on 07700 9OO 456 after school", "9OO 456"),
+    ("I teach at St Cuthbert's Girls High School Harare and two pupils were targeted", "Harare"),
 ])
 def test_names_addresses_and_handles_no_file_holds_are_masked(text: str, hidden: str) -> None:
     assert hidden not in redact_text(text)
@@ -165,6 +183,30 @@ def test_the_list_of_things_that_are_not_people_is_lower_case_and_unique() -> No
     assert entries and all(entry == entry.lower().strip() for entry in entries)
     repeated = {entry for entry in entries if entries.count(entry) > 1}
     assert not repeated, repeated
+
+
+FAMOUS = ("footballers_and_athletes", "musicians", "youtubers_streamers_tiktokers",
+          "actors_and_tv_people", "characters", "public_figures")
+
+
+def test_famous_people_named_by_one_word_have_nobodys_first_name() -> None:
+    """A famous person listed by one word is never masked: were it a first name too, "my
+    friend Shakira" would keep a child's friend's name."""
+    data = yaml.safe_load(NOT_PEOPLE_FILE.read_text(encoding="utf-8"))
+    first_names = default_redactor().vocabulary.names.first_names
+    single = [entry for key in FAMOUS for entry in data[key] if " " not in entry]
+    assert single and not [entry for entry in single if entry in first_names]
+
+
+def test_word_lists_hold_only_words() -> None:
+    """YAML reads a bare no, on or yes as a boolean: the word would silently be missing."""
+    rules = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    for data in (rules, rules["context_words"],
+                 yaml.safe_load(NOT_PEOPLE_FILE.read_text(encoding="utf-8"))):
+        for key, value in data.items():
+            if isinstance(value, list):
+                odd = [entry for entry in value if not isinstance(entry, (str, dict))]
+                assert not odd, (key, odd)
 
 
 def test_placeholders_name_the_kind_of_data_removed() -> None:

@@ -5,6 +5,7 @@ data/privacy/redaction_rules.yml; what a single word is comes from bot/privacy/v
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Tuple
 
 from spacy.language import Language
@@ -15,6 +16,14 @@ from bot.privacy.vocabulary import (
     UNKNOWN_WORD_LOGPROB, Vocabulary, capitalised, is_strong_handle, looks_like_handle)
 
 USERNAME_CONNECTORS = ("is", ":", "=", "-", "its", "it's")
+# "my gamertag was frosty panda", "my xbox is called turbo nacho": a handle of plain words
+# follows these; the handle is what comes after the last of them.
+SPACED_CONNECTORS = USERNAME_CONNECTORS + ("was", "called", "named")
+# "someone on roblox named cookie crumbz": who goes by a handle of plain words.
+# Words for the name of an account: "my gamertag is frosty panda", "his xbox name is iron goose".
+HANDLE_NOUNS = ("username", "user", "handle", "gamertag", "gt", "tag", "ign", "nickname", "nick")
+HANDLE_HOLDERS = ("someone", "somebody", "guy", "girl", "boy", "person", "user", "player",
+                  "account", "man", "kid", "admin", "people")
 # An account "id is 4821937": shorter numbers after "id is" are more often an age or a count.
 ACCOUNT_NUMBER_DIGITS = 5
 # "my account was hacked", "his id is banned", "her account is messaging me": a lower-case
@@ -53,6 +62,7 @@ def _register_word_tests(vocabulary: Vocabulary, rules: Dict[str, Any]) -> None:
     """Token extensions (token._.could_be_name, ...) that the patterns below test."""
     Doc.set_extension("case_is_noise", default=False, force=True)
     school_middle_words = frozenset(rules["school_middle_words"])
+    subject_verbs = frozenset(rules["subject_verbs"])
     # "Year 9", "Flat 12", "Sector 15", "Season 2": words that number things, not people.
     not_display_name_words = frozenset(rules["numbered_words"] + rules["unit_words"]
                                        + rules["area_words"] + rules["street_types"]
@@ -105,6 +115,12 @@ def _register_word_tests(vocabulary: Vocabulary, rules: Dict[str, Any]) -> None:
          and token.is_title and not token.is_stop and not vocabulary.not_a_person(token)
          and token.lower_ not in not_display_name_words),
         ("looks_like_handle", looks_like_handle),
+        # "frosty panda", "the purple ninja": a word of a handle in plain lower case (capitals
+        # make a "handle_part"), not a state ("hacked", "getting"), a verb of what someone
+        # did, or a function word.
+        ("plain_handle_word", lambda token: token.is_alpha and token.is_lower
+         and not token.is_stop and token.lower_ not in subject_verbs
+         and bool(re.match(NOT_A_STATE, token.lower_))),
         ("strong_handle", lambda token: is_strong_handle(token, vocabulary)),
     ):
         Token.set_extension(name, getter=getter, force=True)
@@ -315,7 +331,28 @@ def _username_patterns(rules: Dict[str, Any]) -> Tuple[List[Pattern], List[Patte
         [{"LOWER": {"IN": rules["naming_words"]}}, handle],
         [{"_": {"strong_handle": True}}],
     ], [[account_word, account_kind, connector, handle_part, handle_part,
-         {**handle_part, "OP": "?"}]]
+         {**handle_part, "OP": "?"}],
+        *_plain_spaced_handles(account_word)]
+
+
+def _plain_spaced_handles(account_word: Pattern) -> List[Pattern]:
+    """"my gamertag is frosty panda", "my xbox is called turbo nacho", "someone on roblox named
+    cookie crumbz": two or three plain words after a word for an account name and "is" or
+    "was", or after an app or someone "called" or "named"; a person is not called "sleepy
+    koala". After "my account is" plain words say what it is ("super private"), not its name."""
+    plain = {"_": {"plain_handle_word": True}}
+    words = [{"LOWER": "the", "OP": "?"}, plain, plain, {**plain, "OP": "?"}]
+    naming = {"LOWER": {"IN": ["called", "named"]}}
+    return [
+        [{"LOWER": {"IN": list(HANDLE_NOUNS)}}, {"LOWER": {"IN": list(SPACED_CONNECTORS)}},
+         *words],
+        # "his xbox name is iron goose"; after "my name is" a person's name follows.
+        [account_word, {"LOWER": "name"}, {"LOWER": {"IN": list(SPACED_CONNECTORS)}}, *words],
+        [account_word, {"IS_ALPHA": True, "OP": "?"},
+         {"LOWER": {"IN": ["is", "was", "'s"]}, "OP": "?"}, naming, *words],
+        [{"LOWER": {"IN": list(HANDLE_HOLDERS)}}, {"IS_ALPHA": True, "OP": "{0,2}"}, naming,
+         *words],
+    ]
 
 
 def _display_name_patterns() -> List[Pattern]:

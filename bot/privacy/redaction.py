@@ -39,12 +39,12 @@ from bot.helplines.directory import HelplineDirectory
 from bot.privacy.address_extent import extended_end, extended_start
 from bot.privacy.name_lists import NameLists
 from bot.privacy.not_people import NotPeople
-from bot.privacy.patterns import USERNAME_CONNECTORS, build_matcher
+from bot.privacy.patterns import SPACED_CONNECTORS, build_matcher
 from bot.privacy.spans import Span
 from bot.privacy.tagger import MODEL_DIR, trained_tagger
 from bot.privacy.vocabulary import (
     RARE_WORD_LOGPROB, TIME, UNKNOWN_WORD_LOGPROB, Vocabulary, capitalised, case_is_noise,
-    place_names, word_logprobs)
+    place_names, town_names, word_logprobs)
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES_FILE = ROOT / "data" / "privacy" / "redaction_rules.yml"
@@ -57,9 +57,14 @@ KIND_AFTER_OVERLAPS = {"display_name": "username"}
 ADDRESS_KINDS = ("address", "address_part")
 COORDINATORS = frozenset({"and", "&", "or", "n"})
 ARTICLES = frozenset({"a", "an", "the"})
+QUESTION_WORDS = frozenset({"what", "when", "where", "why", "how", "who", "which"})
+# After a name that opens a message: "mark from the cricket team", "Gift here", "faith why ...".
+PERSON_OPENERS = frozenset({"from", "here", "why", "&"})
 # An amount of money is no account name: "R2000", "KES500", "Rs 1,500", "$20".
 MONEY = re.compile(r"(?:R|KES|KSh|N|Rs\.?|INR|PHP|RM|GH[S₵]|UGX|TZS|ZAR|[A-Z]{0,2}\$|£|€|₦|₹|₱)"
                    r"\s?\d[\d,.]*k?$", re.IGNORECASE)
+# "21:30", "7.45": a time, not an account.
+CLOCK = re.compile(r"\d{1,2}[:.]\d{2}$")
 # How many words before "called" an app or a group may stand: "the app was called ...".
 THING_REACH = 2
 # "2FA", "PS5", "OTP": too short to tell from an abbreviation, unless a rule says it is one.
@@ -86,6 +91,8 @@ PHONE_REGIONS = ("GB", "US", "IN", "KE", "NG", "ZA", "AU", "IE", "CA", "PH", "GH
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 HANDLE = re.compile(r"(?<![\w@])@(?=[\w.]*[A-Za-z])[\w.]{2,30}\w")
+# A Cash App "$cashtag" starts with a letter: "$moneyflip_king", not "$20k".
+CASHTAG = re.compile(r"(?<![\w$])\$[A-Za-z]\w{2,19}\b")
 # Discord "coolcat#4821", Riot "HeadshotHana#EUW".
 GAME_TAG = re.compile(r"\b[\w.]{2,32}#(?:\d{4}|[A-Z0-9]{2,5})\b")
 REDDIT_USER = re.compile(r"(?<![\w/])u/[\w-]{3,20}")
@@ -110,6 +117,8 @@ DATE = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$")
 DIGIT_GROUPS = re.compile(r"(?<![\w+])\+?\d[\d\s.-]*\d|\b\d\b")
 MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 8, 15
 LOCAL_NUMBER_DIGITS = 7
+# Digits with a letter O among them, as a whole word: "9OO", "O7700"; not "to5" or "2go".
+DIGITS_WITH_LETTER_O = re.compile(r"(?<![A-Za-z])[\dOo]*\d[\dOo]*(?![A-Za-z])")
 # A number spelt out to fool filters: "zero seven seven zero zero nine ...".
 DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
 SPELT_NUMBER = re.compile(rf"\b(?:{DIGIT_WORD}[\s,.-]+){{6,}}{DIGIT_WORD}\b", re.IGNORECASE)
@@ -166,6 +175,7 @@ class Redactor:
             not_names=frozenset(rules["not_names"]),
             not_people=not_people.words,
             places=place_names(),
+            towns=town_names(),
             place_words=frozenset(rules["street_types"] + rules["school_types"]),
             school_types=frozenset(rules["school_types"]),
             generic_school_words=frozenset(rules["generic_school_words"]),
@@ -179,6 +189,8 @@ class Redactor:
             r"(?:(?:no|number|num|id)\b\W*)?(\d[\d\s.-]*\d)", re.IGNORECASE)
         self.nlp = _chat_pipeline()
         self.titles = frozenset(rules["titles"])
+        self.role_words = frozenset(rules["role_words"])
+        self.relation_words = frozenset(rules["relation_words"])
         self.context_words = {kind: frozenset(rules["context_words"][kind])
                               for kind in rules["context_words"]}
         self.context_words["name"] |= frozenset(
@@ -188,7 +200,7 @@ class Redactor:
         self.trailing_words = {"name": frozenset(
             rules["subject_verbs"] + rules["relation_words"] + rules["person_links"]
             + ["i", "me"])}
-        self.username_connectors = frozenset(USERNAME_CONNECTORS)
+        self.username_connectors = frozenset(SPACED_CONNECTORS)
         self.matcher = build_matcher(self.nlp, self.vocabulary, rules)
         # "Stardew Valley", "Bantay Bata": no word of these is a person's name.
         self.not_people = PhraseMatcher(self.nlp.vocab, attr="LOWER")
@@ -199,7 +211,8 @@ class Redactor:
         """Every piece of personal data in `text`, without overlaps, in reading order."""
         spans = [Span(m.start(), m.end(), "email") for m in EMAIL.finditer(text)]
         spans += [Span(m.start(), m.end(), "username") for pattern in
-                  (PROFILE_URL, HANDLE, GAME_TAG, REDDIT_USER) for m in pattern.finditer(text)
+                  (PROFILE_URL, HANDLE, CASHTAG, GAME_TAG, REDDIT_USER)
+                  for m in pattern.finditer(text)
                   if m.group().lower() not in MENTIONS]
         spans += self._phones(text)
         spans += [Span(m.start(), m.end(), "address") for m in UK_POSTCODE.finditer(text)
@@ -211,6 +224,7 @@ class Redactor:
         things = [doc[start:end] for _, start, end in self.not_people(doc)]
         spans += self._matched(doc, things) + self._tagged(doc, things)
         spans += self._coordinated_names(doc, spans)
+        spans = self._with_titles(doc, spans)
         if "/" in text:
             links = list(WEB_ADDRESS.finditer(text))
             spans = [span for span in spans if not _inside_web_address(span, links)]
@@ -244,6 +258,9 @@ class Redactor:
 
     def _phones(self, text: str) -> List[Span]:
         spans = [Span(m.start(), m.end(), "phone") for m in SPELT_NUMBER.finditer(text)]
+        # "07700 9OO 123": a letter O among digits is read as the zero it stands for (the
+        # text keeps its length, so the spans found are the original's).
+        text = DIGITS_WITH_LETTER_O.sub(lambda m: re.sub("[Oo]", "0", m.group()), text)
         if sum(character.isdigit() for character in text) < LOCAL_NUMBER_DIGITS:
             return spans  # most messages: no number to find, and phonenumbers is the slow part
         for region in PHONE_REGIONS:
@@ -275,8 +292,11 @@ class Redactor:
             if span is None or (kind in ("name", "leading_name") and (
                     _overlaps_any(span, things) or not _whole_words(span)
                     or _says_where_from(span) or _names_a_website(span)
-                    or self._names_a_thing(span))) or (
-                    kind == "username" and self._after_reference_word(span)):
+                    or self._names_a_thing(span) or self._names_a_role(span))) or (
+                    kind == "school" and self._not_a_school_name(span)) or (
+                    kind == "username" and self._after_reference_word(span)) or (
+                    kind == "spaced_username" and (_overlaps_any(span, things)
+                                                   or self._names_a_thing(span))):
                 continue
             spans.append(Span(span.start_char, span.end_char, KIND_OF_MATCH.get(kind, kind)))
         return spans
@@ -296,9 +316,17 @@ class Redactor:
         before = doc[span.start - 1].lower_ if span.start > 0 else ""
         # "from Kenya" is a place; "my friend Ngozi" a person, though Ngozi is a province too.
         place_meant = kind != "name" or before in PLACE_PREPOSITIONS
-        content = [token for token in span if not self._never_data(token, kind, place_meant)]
+        content = [token for token in span if not self._never_data(token, kind, place_meant)
+                   and not _overlaps_any(span.doc[token.i:token.i + 1], things)]
+        if kind == "school" and not content:
+            # "Girls High School Harare": a school named by its town is one school.
+            content = [token for token in span if token.is_title
+                       and token.lower_ in self.vocabulary.places] if any(
+                token.lower_ in self.vocabulary.school_types for token in span) else []
         if not content or any(token.like_url or token.like_email or MARKUP.search(token.text)
                               for token in span):
+            return True
+        if kind == "school" and self._not_a_school_name(span):
             return True
         if kind in ("school", "address"):
             return not any(token.like_num or capitalised(token)
@@ -307,9 +335,52 @@ class Redactor:
             return True
         if kind == "username":
             return len(span.text) < MIN_TAGGED_HANDLE or bool(MONEY.match(span.text)) \
-                or self._after_reference_word(span)
-        return before in ARTICLES or _says_where_from(span) or (
-            span.text.lower() in MONTHS and before in TIME_WORDS)
+                or bool(CLOCK.match(span.text)) or self._after_reference_word(span)
+        return before in ARTICLES or _says_where_from(span) or self._names_a_role(span) or (
+            span.text.lower() in MONTHS and before in TIME_WORDS) or self._opens_a_sentence(span)
+
+    def _names_a_role(self, span: SpacySpan) -> bool:
+        """"Regards, ICT Coordinator", "Best Wishes, Safeguarding Team", "a youth pastor": a
+        job or a team where a name would stand; "Kind regards, Helen Marsh, Head" is a name."""
+        doc = span.doc
+        words = [token for token in span if not token.is_punct]
+        roles = self.role_words | self.titles
+        if all(token.lower_ in roles for token in words):
+            return True
+        names = self.vocabulary.names
+        if words[0].lower_ in self.titles and all(
+                token.is_lower and len(token) > 2 and self.vocabulary.is_common(token.text)
+                and token.lower_ not in names.first_names for token in words[1:]):
+            return True  # "Sir took our phones": a title and what its bearer did
+        ends_in_role = words[-1].lower_ in self.role_words or (
+            span.end < len(doc) and doc[span.end].lower_ in self.role_words)
+        return ends_in_role and not any(
+            token.lower_ in names.first_names or token.lower_ in names.surnames
+            for token in words if token.lower_ not in roles and not token.is_stop)
+
+    def _not_a_school_name(self, span: SpacySpan) -> bool:
+        """"go to the principal", "Does My Child's School": a person or a relation's school,
+        not a school's name."""
+        return self._names_a_role(span) or any(
+            token.lower_ == "'s" and token.i > 0 and token.nbor(-1).lower_ in self.relation_words
+            for token in span)
+
+    def _opens_a_sentence(self, span: SpacySpan) -> bool:
+        """"Hope you're well", "Summer holidays are coming", "April is when exams start": an
+        English word that opens a sentence is capitalised whatever it is, so a name there needs
+        what a name does next ("hope said", "Faith is my best friend", "Gift here"). A word no
+        dictionary knows ("Olamide") is a name wherever it stands."""
+        if len(span) != 1 or not span[0].is_sent_start \
+                or self.vocabulary.word_logprob(span[0].lower_) < UNKNOWN_WORD_LOGPROB:
+            return False
+        doc = span.doc
+        following = doc[span.end].lower_ if span.end < len(doc) else ""
+        after_that = doc[span.end + 1].lower_ if span.end + 1 < len(doc) else ""
+        if following in ("is", "was") and after_that in QUESTION_WORDS:
+            return True  # "Hope is what i dont have left"
+        if following in ("my", ",") and (after_that in self.relation_words or after_that == "my"):
+            return False  # "Joy my cousin told me", "Grace, my 9 year old, saw"
+        return following not in self.trailing_words["name"] | PERSON_OPENERS
 
     def _names_a_thing(self, span: SpacySpan) -> bool:
         """"the app was called clothoff", "a group named ...": after "called" or "named" a
@@ -356,6 +427,22 @@ class Redactor:
                     found.append(Span(doc[other].idx, doc[other].idx + len(doc[other]), "name"))
         return found
 
+    def _with_titles(self, doc: Doc, spans: List[Span]) -> List[Span]:
+        """Each name with the title that opens it, in any case: "uncle femi", "Fr. Declan",
+        "mama Nakato" name one person, and the title says who among the family it is."""
+        titled = []
+        for span in spans:
+            if span.kind == "name":
+                first = doc.char_span(span.start, span.end, alignment_mode="expand").start
+                if first > 1 and doc[first - 1].text == "." \
+                        and doc[first - 2].lower_ + "." in self.titles:
+                    first -= 2
+                elif first > 0 and doc[first - 1].lower_ in self.titles:
+                    first -= 1
+                span = Span(min(doc[first].idx, span.start), span.end, span.kind)
+            titled.append(span)
+        return titled
+
     def _coordinated_name(self, token: Token) -> bool:
         return token.text.isalpha() and token.lower_ not in NOT_COORDINATED_NAMES \
             and self.vocabulary.is_first_name(token.text) \
@@ -372,7 +459,7 @@ class Redactor:
                         if token.lower_ not in self.context_words["name"])
         if kind == "spaced_username":  # "gamertag is Big Dawg 2009": all after "is"
             after = [token.i for token in span if token.lower_ in self.username_connectors]
-            return span.doc[after[0] + 1:span.end] if after else span
+            return span.doc[after[-1] + 1:span.end] if after else span
         context = self.context_words.get(kind, frozenset())
         start = span.start
         while start < span.end - 1 and ((span.doc[start].is_punct

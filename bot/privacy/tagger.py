@@ -4,10 +4,10 @@ addresses, learnt from the labelled messages in data/privacy/labelled/.
 Rules reach their targets on the messages they were tuned on but not on new ones: an unseen
 file measured names at 91.5% and address lines at 60%. A linear-chain CRF (crfsuite, which Rasa
 already brings for its own entity extractor) learns from the words around a piece of data and
-from what the words are: known first and family names, how rare a word is in English, apps and
-brands that are never people, street and school words, the shape of a handle. It does not see
-what the rules found, so it learns to find data on its own and its finds are added to theirs
-(trained on the rules' output, it only learnt to copy them).
+from what the words are: known first and family names, towns, how rare a word is in English,
+apps and brands that are never people, street and school words, the shape of a handle. It does
+not see what the rules found, so it learns to find data on its own and its finds are added to
+theirs (trained on the rules' output, it only learnt to copy them).
 
 Training takes about ten seconds, so the model is not committed: it is trained on first use and
 kept under `var/redaction/` (or `REDACTION_MODEL_DIR`), named by a hash of everything it is
@@ -49,7 +49,7 @@ TRAINING_PARAMS = {"c1": 0.05, "c2": 0.1, "max_iterations": 150,
 CONTEXT = (-2, -1, 1, 2)
 # Features of a neighbouring word that help decide about this one ("my friend ___", "___ Road").
 CONTEXT_FEATURES = ("word=", "shape=", "rarity=", "title", "first_name", "surname", "not_person",
-                    "place", "place_word", "school_type", "number", "handle")
+                    "place", "town", "place_word", "school_type", "number", "handle")
 
 
 def _shape(text: str) -> str:
@@ -71,6 +71,7 @@ def _word_features(doc: Doc, vocabulary: Vocabulary) -> List[Dict[str, float]]:
                  "first_name": lower in vocabulary.names.first_names,
                  "surname": lower in vocabulary.names.surnames,
                  "not_person": vocabulary.not_a_person(token), "place": lower in vocabulary.places,
+                 "town": lower in vocabulary.towns,
                  "place_word": lower in vocabulary.place_words,
                  "school_type": lower in vocabulary.school_types,
                  "handle": looks_like_handle(token)}

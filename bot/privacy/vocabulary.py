@@ -19,7 +19,7 @@ import pycountry
 import spacy_lookups_data
 from spacy.tokens import Doc, Token
 
-from bot.privacy.name_lists import NameLists
+from bot.privacy.name_lists import DATA, NameLists, read_word_list
 
 # After these a capitalised word is a place ("moved to Nairobi"), a thing ("a Karen") or a
 # relative ("my Lola").
@@ -50,6 +50,8 @@ CASE_NOISE_MIN_WORDS, CASE_NOISE_SHARE = 5, 0.7
 # "jake", "O'Brien", "o'connor"
 APOSTROPHE_NAME = re.compile(r"^[^\W\d_]+(?:'[^\W\d_]+)?$")
 TIME = re.compile(r"^\d{1,2}(?::\d\d)?\s?(?:am|pm)$", re.IGNORECASE)
+# "under-12s", "U16", "over18s": an age group, not an account.
+AGE_BAND = re.compile(r"^(?:under|over|u|o)-?\d{1,2}s?$", re.IGNORECASE)
 ORDINAL = re.compile(r"^\d{1,4}(?:st|nd|rd|th)$", re.IGNORECASE)
 
 
@@ -63,6 +65,8 @@ class Vocabulary:
     # Apps, games, brands and the assistant's own vocabulary (not_people.py): never a person.
     not_people: FrozenSet[str]
     places: FrozenSet[str]
+    # Towns and cities whose names are no English word or person's name ("accra", "kumasi").
+    towns: FrozenSet[str]
     place_words: FrozenSet[str]
     school_types: FrozenSet[str]
     generic_school_words: FrozenSet[str]
@@ -170,6 +174,11 @@ def word_logprobs() -> Dict[str, float]:
     return {word: logprob for word, logprob in table.items() if logprob > RARE_WORD_LOGPROB}
 
 
+def town_names() -> FrozenSet[str]:
+    """One-word names of towns of 15,000 people or more (data/privacy/towns.txt, from GeoNames)."""
+    return read_word_list(DATA / "towns.txt")
+
+
 def place_names() -> FrozenSet[str]:
     """One-word names of countries and their regions ("kenya", "lagos", "london"): "i live in
     kenya" keeps its place (the helpline lookup needs it); only streets and postcodes are
@@ -203,7 +212,8 @@ def capitalised(token: Token) -> bool:
 def looks_like_handle(token: Token) -> bool:
     """"lily.x.rose", "BuilderBob77", "xXShadowXx": digits, dots, underscores or inner capitals."""
     text = token.text
-    if len(text) < 3 or token.is_punct or TIME.match(text) or token.like_num:
+    if len(text) < 3 or token.is_punct or TIME.match(text) or token.like_num \
+            or AGE_BAND.match(text):
         return False
     inner_capital = len(text) >= 5 and any(c.isupper() for c in text[1:]) and \
         sum(c.islower() for c in text) >= 2
@@ -218,4 +228,8 @@ def is_strong_handle(token: Token, vocabulary: Vocabulary) -> bool:
         return False
     letters = sum(c.isalpha() for c in text)
     digits = sum(c.isdigit() for c in text)
-    return ("_" in text.strip("_") and letters >= 3) or (letters >= 5 and digits >= 2)
+    # "ghostie.exe", "lil.mochi": dotted words that are no link or address ("St.Marys" has a
+    # short first part).
+    dotted = "." in text.strip(".") and not token.like_url and not token.like_email \
+        and len(text.split(".")[0]) >= 3 and letters >= 6
+    return ("_" in text.strip("_") and letters >= 3) or (letters >= 5 and digits >= 2) or dotted
