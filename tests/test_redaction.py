@@ -26,11 +26,12 @@ TARGETS = {"email": 1.0, "phone": 1.0, "username": 0.95, "school": 0.95, "addres
 # "Privacy"): its writer's styles are rare in the other files ("Sir Bonk A Lot" as a gamertag,
 # schools named by one word and nothing else).
 REACHED_BELOW_TARGET = {
+    "redaction_blind2.yml": {"school": 0.93},
     "redaction_blind3.yml": {"school": 0.94},
     "redaction_blind4.yml": {"username": 0.92},
-    "redaction_blind5.yml": {"username": 0.88, "school": 0.83, "address": 0.93, "name": 0.91},
-    "redaction_blind6.yml": {"username": 0.85, "school": 0.93, "address": 0.89, "name": 0.94},
-    "redaction_blind8.yml": {"school": 0.92, "address": 0.92},
+    "redaction_blind5.yml": {"username": 0.90, "school": 0.85, "name": 0.91},
+    "redaction_blind6.yml": {"username": 0.94, "address": 0.93},
+    "redaction_blind8.yml": {"school": 0.94, "address": 0.92},
     "redaction_blind10.yml": {"username": 0.88},
 }
 

@@ -20,6 +20,9 @@ USERNAME_CONNECTORS = ("is", ":", "=", "-", "its", "it's")
 # follows these; the handle is what comes after the last of them.
 SPACED_CONNECTORS = USERNAME_CONNECTORS + ("was", "called", "named")
 # "someone on roblox named cookie crumbz": who goes by a handle of plain words.
+# Words for an account, not an app: "username is ___", "acc: ___".
+ACCOUNT_NOUNS = ("username", "user", "handle", "gamertag", "gt", "tag", "ign", "account", "acc",
+                 "profile", "id")
 # Words for the name of an account: "my gamertag is frosty panda", "his xbox name is iron goose".
 HANDLE_NOUNS = ("username", "user", "handle", "gamertag", "gt", "tag", "ign", "nickname", "nick")
 HANDLE_HOLDERS = ("someone", "somebody", "guy", "girl", "boy", "person", "user", "player",
@@ -44,7 +47,7 @@ def build_matcher(nlp: Language, vocabulary: Vocabulary, rules: Dict[str, Any]) 
     matcher = Matcher(nlp.vocab)
     matcher.add("name", _name_patterns(rules))
     # "sofia from year 8", "its dev here": a name before the words that make it one.
-    matcher.add("leading_name", _leading_name_patterns())
+    matcher.add("leading_name", _leading_name_patterns(rules))
     address_parts, addresses = _address_patterns(rules)
     # Parts that are an address only beside another part ("Shanti Apartments, MG Road").
     matcher.add("address_part", address_parts)
@@ -182,6 +185,9 @@ def _name_patterns(rules: Dict[str, Any]) -> List[Pattern]:
         [title_word, {"ORTH": ".", "OP": "?"}, surname_token, {"IS_TITLE": True, "OP": "?"},
          *surname],
         [short_title, {"ORTH": ".", "OP": "?"}, surname_token, *surname],
+        # "We are the Mwamba family", "from the Kaur family": a family is named by its name.
+        [{"LOWER": "the"}, {"_": {"family_name": True}},
+         {"LOWER": {"IN": ["family", "household"]}}],
         [{"LOWER": {"IN": rules["titles"]}}, {"TEXT": {"REGEX": r"^[A-Za-z]'[A-Za-z]+$"}}],
         [{"IS_TITLE": True, "_": {"titled_first_name": True}}, {"_": {"is_name": True}}],
         [{"IS_TITLE": True, "_": {"titled_first_name": True}},
@@ -193,13 +199,19 @@ def _name_patterns(rules: Dict[str, Any]) -> List[Pattern]:
     ]
 
 
-def _leading_name_patterns() -> List[Pattern]:
+def _leading_name_patterns(rules: Dict[str, Any]) -> List[Pattern]:
     """Patterns whose first word (after "its") is the name and the rest its context."""
+    # "april keeps telling people", "bill from the chess app", "summer and i made": a first name
+    # opening a sentence, though an everyday word too, followed by what a person does.
+    opener = {"IS_SENT_START": True, "_": {"first_name": True, "is_place": False},
+              "IS_STOP": False}
     return [
         [{"_": {"subject_name": True}}, {"LOWER": {"IN": ["from", "in"]}},
          {"LOWER": {"IN": ["year", "yr", "grade", "class", "form"]}}, {"LIKE_NUM": True}],
         [{"LOWER": {"IN": ["its", "it's", "im"]}}, {"_": {"first_name": True}, "IS_STOP": False},
          {"LOWER": "here"}],
+        [opener, {"LOWER": {"IN": rules["subject_verbs"] + ["from"]}}],
+        [opener, {"LOWER": {"IN": ["and", "&", "n"]}}, {"LOWER": {"IN": ["i", "me"]}}],
     ]
 
 
@@ -308,15 +320,21 @@ def _username_patterns(rules: Dict[str, Any]) -> Tuple[List[Pattern], List[Patte
     """Patterns of one-word handles, and of handles of several words."""
     handle = {"_": {"looks_like_handle": True}}
     account_word = {"LOWER": {"IN": rules["account_words"]}}
-    account_kind = {"LOWER": {"IN": ["name", "username", "id", "tag", "handle", "account",
-                                     "channel"]}, "OP": "?"}
+    kind_word = {"LOWER": {"IN": ["name", "username", "id", "tag", "handle", "account",
+                                  "channel"]}}
+    account_kind = {**kind_word, "OP": "?"}
     connector = {"LOWER": {"IN": list(USERNAME_CONNECTORS)}}
     handle_part = {"_": {"handle_part": True}}
+    rare_handle = {"_": {"handle_or_rare": True}, "TEXT": {"REGEX": NOT_A_STATE}}
     return [
         [account_word, account_kind, {**connector, "OP": "?"},
          {"ORTH": {"IN": ["(", "[", "\"", "'"]}, "OP": "?"}, handle],
-        [account_word, account_kind, connector,
-         {"_": {"handle_or_rare": True}, "TEXT": {"REGEX": NOT_A_STATE}}],
+        # "my insta is sunflowergirl", "gamertag: bluefalcon", "snap name is kaylaxo"; not
+        # "Roblox is unsafe", where a rare word says what the app is.
+        [{"LOWER": {"IN": ["my", "his", "her", "their", "your", "our"]}}, account_word,
+         account_kind, connector, rare_handle],
+        [{"LOWER": {"IN": list(ACCOUNT_NOUNS)}}, connector, rare_handle],
+        [account_word, kind_word, connector, rare_handle],
         [{"LOWER": {"IN": ["my", "his", "her", "their", "the"]}}, {"OP": "{1,3}"},
          {"LOWER": {"IN": ["username", "id", "tag", "handle", "account", "channel",
                            "gamertag"]}},

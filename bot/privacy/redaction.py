@@ -39,12 +39,12 @@ from bot.helplines.directory import HelplineDirectory
 from bot.privacy.address_extent import extended_end, extended_start
 from bot.privacy.name_lists import NameLists
 from bot.privacy.not_people import NotPeople
-from bot.privacy.patterns import SPACED_CONNECTORS, build_matcher
+from bot.privacy.patterns import ACCOUNT_NOUNS, SPACED_CONNECTORS, build_matcher
 from bot.privacy.spans import Span
 from bot.privacy.tagger import MODEL_DIR, trained_tagger
 from bot.privacy.vocabulary import (
     RARE_WORD_LOGPROB, TIME, UNKNOWN_WORD_LOGPROB, Vocabulary, capitalised, case_is_noise,
-    place_names, town_names, word_logprobs)
+    looks_like_handle, place_names, town_names, word_logprobs)
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES_FILE = ROOT / "data" / "privacy" / "redaction_rules.yml"
@@ -55,9 +55,14 @@ KIND_OF_MATCH = {"spaced_username": "username", "leading_name": "name"}
 OVERLAP_ORDER = ("email", "phone", "username", "school", "address", "display_name", "name")
 KIND_AFTER_OVERLAPS = {"display_name": "username"}
 ADDRESS_KINDS = ("address", "address_part")
+USERNAME = "username"
+# Things whose name is an account's: "my youtube channel is called GamingWithAarav".
+ACCOUNT_THINGS = frozenset(ACCOUNT_NOUNS) | {"channel", "page", "chat"}
 COORDINATORS = frozenset({"and", "&", "or", "n"})
 ARTICLES = frozenset({"a", "an", "the"})
-QUESTION_WORDS = frozenset({"what", "when", "where", "why", "how", "who", "which"})
+# "Hope is what ...", "Hope is all I have": after "is" no person is described so.
+NOT_SAID_OF_PEOPLE = frozenset({"what", "when", "where", "why", "how", "who", "which", "all",
+                                "everything", "nothing"})
 # After a name that opens a message: "mark from the cricket team", "Gift here", "faith why ...".
 PERSON_OPENERS = frozenset({"from", "here", "why", "&"})
 # An amount of money is no account name: "R2000", "KES500", "Rs 1,500", "$20".
@@ -117,6 +122,8 @@ DATE = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$")
 DIGIT_GROUPS = re.compile(r"(?<![\w+])\+?\d[\d\s.-]*\d|\b\d\b")
 MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 8, 15
 LOCAL_NUMBER_DIGITS = 7
+# "ext 14", "extension 2201", "x203" after a phone number.
+EXTENSION = re.compile(r"\s*(?:ext\.?|extension|x)\s*\d{1,5}\b", re.IGNORECASE)
 # Digits with a letter O among them, as a whole word: "9OO", "O7700"; not "to5" or "2go".
 DIGITS_WITH_LETTER_O = re.compile(r"(?<![A-Za-z])[\dOo]*\d[\dOo]*(?![A-Za-z])")
 # A number spelt out to fool filters: "zero seven seven zero zero nine ...".
@@ -199,7 +206,7 @@ class Redactor:
         # Words after a name that led to it: "sofia told", "grace's mum", "kwame and i".
         self.trailing_words = {"name": frozenset(
             rules["subject_verbs"] + rules["relation_words"] + rules["person_links"]
-            + ["i", "me"])}
+            + ["i", "me", "family", "household"])}
         self.username_connectors = frozenset(SPACED_CONNECTORS)
         self.matcher = build_matcher(self.nlp, self.vocabulary, rules)
         # "Stardew Valley", "Bantay Bata": no word of these is a person's name.
@@ -280,7 +287,7 @@ class Redactor:
         helplines += [match.span() for pattern in (PO_BOX, IP_ADDRESS)
                       for match in pattern.finditer(text)]
         helplines += [match.span(1) for match in self.not_phone.finditer(text)]
-        return [span for span in spans
+        return [_with_extension(span, text) for span in spans
                 if not any(span.start < end and start < span.end for start, end in helplines)]
 
     def _matched(self, doc: Doc, things: List[SpacySpan]) -> List[Span]:
@@ -289,17 +296,27 @@ class Redactor:
         for match_id, start, end in self.matcher(doc):
             kind = self.nlp.vocab.strings[match_id]
             span = self._data_part(doc[start:end], kind)
-            if span is None or (kind in ("name", "leading_name") and (
-                    _overlaps_any(span, things) or not _whole_words(span)
-                    or _says_where_from(span) or _names_a_website(span)
-                    or self._names_a_thing(span) or self._names_a_role(span))) or (
-                    kind == "school" and self._not_a_school_name(span)) or (
-                    kind == "username" and self._after_reference_word(span)) or (
-                    kind == "spaced_username" and (_overlaps_any(span, things)
-                                                   or self._names_a_thing(span))):
-                continue
-            spans.append(Span(span.start_char, span.end_char, KIND_OF_MATCH.get(kind, kind)))
+            if span is not None and not self._rule_misled(span, kind, things):
+                spans.append(Span(span.start_char, span.end_char, KIND_OF_MATCH.get(kind, kind)))
         return spans
+
+    def _rule_misled(self, span: SpacySpan, kind: str, things: List[SpacySpan]) -> bool:
+        """Whether what a rule found is no personal data after all: a thing, a job, a place or
+        an everyday word taken for a name; a person's school or a job taken for a school; an
+        app, a reference or a group taken for an account."""
+        if kind in ("name", "leading_name"):
+            return _overlaps_any(span, things) or not _whole_words(span) \
+                or _says_where_from(span) or _names_a_website(span) \
+                or self._names_a_thing(span) or self._names_a_role(span) \
+                or self._opens_a_sentence(span) or self._is_a_date(span)
+        if kind == "school":
+            return self._not_a_school_name(span) or _overlaps_any(span, things)
+        if kind == "username":
+            return self._after_reference_word(span) or self._names_a_thing(span, USERNAME) \
+                or all(self.vocabulary.not_a_person(token) for token in span)
+        if kind == "spaced_username":
+            return _overlaps_any(span, things) or self._names_a_thing(span, USERNAME)
+        return False
 
     def _tagged(self, doc: Doc, things: List[SpacySpan]) -> List[Span]:
         """What the tagger finds, less what cannot be personal data (`_impossible`)."""
@@ -335,9 +352,20 @@ class Redactor:
             return True
         if kind == "username":
             return len(span.text) < MIN_TAGGED_HANDLE or bool(MONEY.match(span.text)) \
-                or bool(CLOCK.match(span.text)) or self._after_reference_word(span)
-        return before in ARTICLES or _says_where_from(span) or self._names_a_role(span) or (
-            span.text.lower() in MONTHS and before in TIME_WORDS) or self._opens_a_sentence(span)
+                or bool(CLOCK.match(span.text)) or self._after_reference_word(span) \
+                or self._names_a_thing(span, USERNAME)
+        return before in ARTICLES or _says_where_from(span) or self._names_a_role(span) \
+            or self._is_a_date(span) or self._opens_a_sentence(span)
+
+    def _is_a_date(self, span: SpacySpan) -> bool:
+        """"since April", "Jan to March", "May 12": a month, not a girl called April."""
+        if span.text.lower() not in MONTHS:
+            return False
+        doc = span.doc
+        before = doc[span.start - 1].lower_ if span.start > 0 else ""
+        after = doc[span.end] if span.end < len(doc) else None
+        return before in TIME_WORDS or (after is not None and (
+            after.like_num or after.lower_ in ("to", "-", "till", "until")))
 
     def _names_a_role(self, span: SpacySpan) -> bool:
         """"Regards, ICT Coordinator", "Best Wishes, Safeguarding Team", "a youth pastor": a
@@ -368,30 +396,47 @@ class Redactor:
     def _opens_a_sentence(self, span: SpacySpan) -> bool:
         """"Hope you're well", "Summer holidays are coming", "April is when exams start": an
         English word that opens a sentence is capitalised whatever it is, so a name there needs
-        what a name does next ("hope said", "Faith is my best friend", "Gift here"). A word no
-        dictionary knows ("Olamide") is a name wherever it stands."""
-        if len(span) != 1 or not span[0].is_sent_start \
-                or self.vocabulary.word_logprob(span[0].lower_) < UNKNOWN_WORD_LOGPROB:
+        what a name does next ("hope said", "Faith is my best friend", "Gift here"), and so does
+        a country ("Ireland"). A word no dictionary knows ("Olamide") is a name wherever it
+        stands."""
+        word = span[0].lower_
+        if len(span) != 1 or not span[0].is_sent_start or (
+                self.vocabulary.word_logprob(word) < UNKNOWN_WORD_LOGPROB
+                and word not in self.vocabulary.places):
             return False
         doc = span.doc
         following = doc[span.end].lower_ if span.end < len(doc) else ""
-        after_that = doc[span.end + 1].lower_ if span.end + 1 < len(doc) else ""
-        if following in ("is", "was") and after_that in QUESTION_WORDS:
-            return True  # "Hope is what i dont have left"
-        if following in ("my", ",") and (after_that in self.relation_words or after_that == "my"):
+        after_that = doc[span.end + 1] if span.end + 1 < len(doc) else None
+        after_word = after_that.lower_ if after_that is not None else ""
+        if following in ("is", "was") and after_word in NOT_SAID_OF_PEOPLE:
+            return True  # "Hope is what i dont have left", "Hope is all I have"
+        if following in ("my", ",") and (after_word in self.relation_words or after_word == "my"):
             return False  # "Joy my cousin told me", "Grace, my 9 year old, saw"
+        if following in COORDINATORS:
+            # "hope and jaden made a page", "summer and i", "Grace and Faith are my twins",
+            # "april and summer" (all in lower case); not "Grace and peace to you".
+            return after_that is None or not (
+                after_word in NOT_COORDINATED_NAMES or self._coordinated_name(after_that) and (
+                    not self.vocabulary.is_common(after_word) or after_that.is_title
+                    or span[0].is_lower))
         return following not in self.trailing_words["name"] | PERSON_OPENERS
 
-    def _names_a_thing(self, span: SpacySpan) -> bool:
+    def _names_a_thing(self, span: SpacySpan, kind: str = "name") -> bool:
         """"the app was called clothoff", "a group named ...": after "called" or "named" a
-        thing's name, not a person's, when an app, site or group was just mentioned."""
+        thing's name, not a person's, when an app, site or group was just mentioned. Nor an
+        account's ("the roblox group is called Pink Panda Cafe"), unless the thing is an
+        account, a channel or a page ("my youtube channel is called ...") or the name is
+        written as handles are ("a group called xX_gamers_Xx")."""
         doc = span.doc
+        if kind == USERNAME and any(looks_like_handle(token) for token in span):
+            return False
         naming = [token for token in doc[max(span.start - 2, 0):span.start]
                   if token.lower_ in ("called", "named")]
         if not naming:
             return False
         before = doc[max(naming[0].i - THING_REACH, 0):naming[0].i]
-        return any(token.lower_ in self.thing_words for token in before)
+        things = self.thing_words - ACCOUNT_THINGS if kind == USERNAME else self.thing_words
+        return any(token.lower_ in things for token in before)
 
     def _after_reference_word(self, span: SpacySpan) -> bool:
         """"my parcel ref was GB2939103", "order no. A-48213": a reference, not an account."""
@@ -429,7 +474,7 @@ class Redactor:
 
     def _with_titles(self, doc: Doc, spans: List[Span]) -> List[Span]:
         """Each name with the title that opens it, in any case: "uncle femi", "Fr. Declan",
-        "mama Nakato" name one person, and the title says who among the family it is."""
+        "mama Nakato", "Mr and Mrs Balogun" name people, and the title says who it is."""
         titled = []
         for span in spans:
             if span.kind == "name":
@@ -439,6 +484,9 @@ class Redactor:
                     first -= 2
                 elif first > 0 and doc[first - 1].lower_ in self.titles:
                     first -= 1
+                if first > 1 and doc[first - 1].lower_ in COORDINATORS \
+                        and doc[first - 2].lower_ in self.titles:
+                    first -= 2  # "Mr and Mrs Balogun"
                 span = Span(min(doc[first].idx, span.start), span.end, span.kind)
             titled.append(span)
         return titled
@@ -511,6 +559,12 @@ def _joined_addresses(spans: List[Span], text: str) -> List[Span]:
     return [span for span in spans if span.kind not in ADDRESS_KINDS] + [
         Span(group[0].start, max(p.end for p in group), "address") for group in groups
         if any(p.kind == "address" for p in group) or _separate_parts(group) >= 2]
+
+
+def _with_extension(span: Span, text: str) -> Span:
+    """A phone number with the extension after it: "09 377 5521 ext 14"."""
+    extension = EXTENSION.match(text, span.end)
+    return Span(span.start, extension.end(), span.kind) if extension else span
 
 
 def _inside_web_address(span: Span, links: List[re.Match]) -> bool:
