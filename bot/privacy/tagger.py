@@ -9,7 +9,7 @@ apps and brands that are never people, street and school words, the shape of a h
 not see what the rules found, so it learns to find data on its own and its finds are added to
 theirs (trained on the rules' output, it only learnt to copy them).
 
-Training takes about ten seconds, so the model is not committed: it is trained on first use and
+Training takes under a minute, so the model is not committed: it is trained on first use and
 kept under `var/redaction/` (or `REDACTION_MODEL_DIR`), named by a hash of everything it is
 learnt from, so a change of labelled data, word lists or features trains a new one.
 """
