@@ -19,12 +19,12 @@ USERNAME_CONNECTORS = ("is", ":", "=", "-", "its", "it's")
 # "my gamertag was frosty panda", "my xbox is called turbo nacho": a handle of plain words
 # follows these; the handle is what comes after the last of them.
 SPACED_CONNECTORS = USERNAME_CONNECTORS + ("was", "called", "named")
-# "someone on roblox named cookie crumbz": who goes by a handle of plain words.
 # Words for an account, not an app: "username is ___", "acc: ___".
 ACCOUNT_NOUNS = ("username", "user", "handle", "gamertag", "gt", "tag", "ign", "account", "acc",
                  "profile", "id")
 # Words for the name of an account: "my gamertag is frosty panda", "his xbox name is iron goose".
 HANDLE_NOUNS = ("username", "user", "handle", "gamertag", "gt", "tag", "ign", "nickname", "nick")
+# "someone on roblox named cookie crumbz": who goes by a handle of plain words.
 HANDLE_HOLDERS = ("someone", "somebody", "guy", "girl", "boy", "person", "user", "player",
                   "account", "man", "kid", "admin", "people")
 # An account "id is 4821937": shorter numbers after "id is" are more often an age or a count.
