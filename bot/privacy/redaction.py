@@ -191,12 +191,14 @@ class Redactor:
             re.sub(r"\D", "", entry["number"]) for entry in rules["public_numbers"]}
         self.reference_words = frozenset(rules["not_phone_words"])
         self.thing_words = frozenset(rules["thing_words"])
+        self.things_no_account_is_named_after = self.thing_words - ACCOUNT_THINGS
         self.not_phone = re.compile(
             rf"\b(?:{'|'.join(map(re.escape, rules['not_phone_words']))})\b\W*"
             r"(?:(?:no|number|num|id)\b\W*)?(\d[\d\s.-]*\d)", re.IGNORECASE)
         self.nlp = _chat_pipeline()
         self.titles = frozenset(rules["titles"])
         self.role_words = frozenset(rules["role_words"])
+        self.roles_and_titles = self.role_words | self.titles
         self.relation_words = frozenset(rules["relation_words"])
         self.context_words = {kind: frozenset(rules["context_words"][kind])
                               for kind in rules["context_words"]}
@@ -207,6 +209,8 @@ class Redactor:
         self.trailing_words = {"name": frozenset(
             rules["subject_verbs"] + rules["relation_words"] + rules["person_links"]
             + ["i", "me", "family", "household"])}
+        # What may follow a name that opens a sentence ("hope said", "Gift here").
+        self.after_opening_name = self.trailing_words["name"] | PERSON_OPENERS
         self.username_connectors = frozenset(SPACED_CONNECTORS)
         self.matcher = build_matcher(self.nlp, self.vocabulary, rules)
         # "Stardew Valley", "Bantay Bata": no word of these is a person's name.
@@ -372,7 +376,7 @@ class Redactor:
         job or a team where a name would stand; "Kind regards, Helen Marsh, Head" is a name."""
         doc = span.doc
         words = [token for token in span if not token.is_punct]
-        roles = self.role_words | self.titles
+        roles = self.roles_and_titles
         if all(token.lower_ in roles for token in words):
             return True
         names = self.vocabulary.names
@@ -419,7 +423,7 @@ class Redactor:
                 after_word in NOT_COORDINATED_NAMES or self._coordinated_name(after_that) and (
                     not self.vocabulary.is_common(after_word) or after_that.is_title
                     or span[0].is_lower))
-        return following not in self.trailing_words["name"] | PERSON_OPENERS
+        return following not in self.after_opening_name
 
     def _names_a_thing(self, span: SpacySpan, kind: str = "name") -> bool:
         """"the app was called clothoff", "a group named ...": after "called" or "named" a
@@ -435,7 +439,7 @@ class Redactor:
         if not naming:
             return False
         before = doc[max(naming[0].i - THING_REACH, 0):naming[0].i]
-        things = self.thing_words - ACCOUNT_THINGS if kind == USERNAME else self.thing_words
+        things = self.things_no_account_is_named_after if kind == USERNAME else self.thing_words
         return any(token.lower_ in things for token in before)
 
     def _after_reference_word(self, span: SpacySpan) -> bool:
