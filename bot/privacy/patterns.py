@@ -91,6 +91,7 @@ def _register_word_tests(vocabulary: Vocabulary, rules: Dict[str, Any]) -> None:
          and not vocabulary.never_a_name(token)),
         # "orchard lane" of "at orchard lane primary": no word that is a school in general.
         ("school_word", lambda token: token.is_alpha and not token.is_stop
+         and not vocabulary.is_verb_form(token)
          and token.lower_ not in vocabulary.generic_school_words
          and token.lower_ not in vocabulary.school_types),
         ("lower_or_first_name", lambda token: token.is_lower
@@ -111,7 +112,7 @@ def _register_word_tests(vocabulary: Vocabulary, rules: Dict[str, Any]) -> None:
             and not token.is_stop and token.lower_ not in vocabulary.not_names)),
         # "kingswood" of "i go to kingswood": no English word, place, app or school type.
         ("rare_school_word", lambda token: token.is_alpha and not token.is_stop
-         and not vocabulary.is_common(token.text) and token.lower_ not in vocabulary.places
+         and not vocabulary.is_common(token.text) and not vocabulary.is_verb_form(token) and token.lower_ not in vocabulary.places
          and not vocabulary.not_a_person(token)
          and token.lower_ not in vocabulary.generic_school_words),
         ("display_name_word", lambda token: capitalised(token) and token.is_alpha
@@ -189,6 +190,7 @@ def _name_patterns(rules: Dict[str, Any]) -> List[Pattern]:
         [{"LOWER": "the"}, {"_": {"family_name": True}},
          {"LOWER": {"IN": ["family", "household"]}}],
         [{"LOWER": {"IN": rules["titles"]}}, {"TEXT": {"REGEX": r"^[A-Za-z]'[A-Za-z]+$"}}],
+        [{**name, "IS_TITLE": True}, {"LOWER": {"IN": rules["trailing_titles"]}}],
         [{"IS_TITLE": True, "_": {"titled_first_name": True}}, {"_": {"is_name": True}}],
         [{"IS_TITLE": True, "_": {"titled_first_name": True}},
          {"IS_TITLE": True, "_": {"family_name": True}}],

@@ -72,6 +72,11 @@ MONEY = re.compile(r"(?:R|KES|KSh|N|Rs\.?|INR|PHP|RM|GH[S₵]|UGX|TZS|ZAR|[A-Z]{
 CLOCK = re.compile(r"\d{1,2}[:.]\d{2}$")
 # How many words before "called" an app or a group may stand: "the app was called ...".
 THING_REACH = 2
+# What apps and games are judged to be: "is Ludo King safe", "is Zepeto legit".
+THING_QUALITIES = frozenset({"safe", "unsafe", "legit", "appropriate", "suitable", "dangerous",
+                             "banned", "educational", "worth"})
+# "KOSA", "NSPCC": an acronym in capitals has at most this many letters.
+MAX_ACRONYM = 5
 # "2FA", "PS5", "OTP": too short to tell from an abbreviation, unless a rule says it is one.
 MIN_TAGGED_HANDLE = 4
 MONTHS = frozenset(month.lower()
@@ -117,6 +122,9 @@ WEB_ADDRESS = re.compile(r"\b(?:https?://)?((?:[\w-]+\.)+[a-z]{2,})/\S*", re.IGN
 # Short links lead anywhere; the code after them is nobody's account.
 LINK_SHORTENERS = frozenset({"bit.ly", "tinyurl.com", "t.co", "goo.gl", "is.gd", "ow.ly",
                              "cutt.ly", "shorturl.at", "rb.gy", "tiny.cc", "rebrand.ly"})
+# What may follow a school's name: "for Girls", "Gulberg Campus", "Main Campus".
+SCHOOL_SUFFIX = re.compile(
+    r"\s+for\s+(?i:girls|boys)\b|\s+(?:[A-Z][\w'-]+\s+){0,2}(?i:campus)\b")
 DATE = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$")
 # Digits written in groups, as a helpline number is quoted: "116 111", "1-800-668-6868".
 DIGIT_GROUPS = re.compile(r"(?<![\w+])\+?\d[\d\s.-]*\d|\b\d\b")
@@ -149,7 +157,9 @@ def _helpline_digits() -> FrozenSet[str]:
 
 
 def _chat_pipeline() -> Language:
-    """A blank English tokenizer and sentence splitter, adjusted to how people write in chat."""
+    """A blank English tokenizer, sentence splitter and lookup lemmatizer (spacy-lookups-data),
+    adjusted to how people write in chat. The lemmas tell an inflected English word from a name:
+    "a pupil discloses", "'leaked' school photos"."""
     nlp = spacy.blank("en")
     # English tokenizer exceptions read "id" as "I'd" and "im" as "I'm"; in chat they are
     # mostly "id" (an account) and "im", which the name rules know.
@@ -162,6 +172,8 @@ def _chat_pipeline() -> Language:
     nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(
         [piece for piece in nlp.Defaults.suffixes if piece != "_"]).search
     nlp.add_pipe("sentencizer")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
     return nlp
 
 
@@ -216,6 +228,8 @@ class Redactor:
         # "Stardew Valley", "Bantay Bata": no word of these is a person's name.
         self.not_people = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.not_people.add("not_people", list(self.nlp.tokenizer.pipe(sorted(not_people.phrases))))
+        self.public_accounts = not_people.words | {
+            phrase.replace(" ", "") for phrase in not_people.phrases}
         self.tagger = trained_tagger(self.nlp, self.vocabulary, training_files, model_dir)
 
     def find(self, text: str) -> List[Span]:
@@ -224,7 +238,7 @@ class Redactor:
         spans += [Span(m.start(), m.end(), "username") for pattern in
                   (PROFILE_URL, HANDLE, CASHTAG, GAME_TAG, REDDIT_USER)
                   for m in pattern.finditer(text)
-                  if m.group().lower() not in MENTIONS]
+                  if not self._public_account(m.group())]
         spans += self._phones(text)
         spans += [Span(m.start(), m.end(), "address") for m in UK_POSTCODE.finditer(text)
                   if any(c.isalpha() for c in m.group()[-2:])]
@@ -244,9 +258,16 @@ class Redactor:
         return _without_overlaps(_joined_addresses(
             self._whole_addresses(_joined_addresses(spans, text), text), text))
 
+    def _public_account(self, handle: str) -> bool:
+        """"@everyone" mentions a whole server; "@MrBeast" and "@BBCNews" are the accounts of a
+        listed public figure or outlet (not_people.yml), not a child's."""
+        return handle.lower() in MENTIONS \
+            or re.sub(r"[@$_.]", "", handle.lower()) in self.public_accounts
+
     def _whole_addresses(self, spans: List[Span], text: str) -> List[Span]:
         """Each address with the unit before it and the town, region and postcode after it;
-        each school with the area after it ("Delhi Public School, R.K. Puram")."""
+        each school with the area or campus after it ("Delhi Public School, R.K. Puram", "The
+        City School Gulberg Campus") and whom it is for ("Tonbridge Grammar School for Girls")."""
         stop_words = self.nlp.Defaults.stop_words
         whole = []
         for span in spans:
@@ -257,6 +278,9 @@ class Redactor:
                                          is_stop=lambda word: word.lower() in stop_words,
                                          is_place=self._could_be_place,
                                          town_needs_comma=not is_address), span.kind)
+                suffix = SCHOOL_SUFFIX.match(text, span.end)
+                if suffix and not is_address:
+                    span = Span(span.start, suffix.end(), span.kind)
             whole.append(span)
         return whole
 
@@ -310,13 +334,12 @@ class Redactor:
         app, a reference or a group taken for an account."""
         if kind in ("name", "leading_name"):
             return _overlaps_any(span, things) or not _whole_words(span) \
-                or _says_where_from(span) or _names_a_website(span) \
-                or self._names_a_thing(span) or self._names_a_role(span) \
-                or self._opens_a_sentence(span) or self._is_a_date(span)
+                or _names_a_website(span) or self._misread_name(span)
         if kind == "school":
             return self._not_a_school_name(span) or _overlaps_any(span, things)
         if kind == "username":
             return self._after_reference_word(span) or self._names_a_thing(span, USERNAME) \
+                or self._public_account(span.text) \
                 or all(self.vocabulary.not_a_person(token) for token in span)
         if kind == "spaced_username":
             return _overlaps_any(span, things) or self._names_a_thing(span, USERNAME)
@@ -357,9 +380,42 @@ class Redactor:
         if kind == "username":
             return len(span.text) < MIN_TAGGED_HANDLE or bool(MONEY.match(span.text)) \
                 or bool(CLOCK.match(span.text)) or self._after_reference_word(span) \
-                or self._names_a_thing(span, USERNAME)
-        return before in ARTICLES or _says_where_from(span) or self._names_a_role(span) \
-            or self._is_a_date(span) or self._opens_a_sentence(span)
+                or self._names_a_thing(span, USERNAME) or self._public_account(span.text)
+        return before in ARTICLES or self._misread_name(span)
+
+    def _misread_name(self, span: SpacySpan) -> bool:
+        """Whether a name found is something else: a place ("from Kuala Lumpur"), a job, a
+        date, an everyday word opening a sentence, a pet's or a thing's name, an acronym or
+        the rest of a product's name."""
+        return _says_where_from(span) or self._names_a_town(span) \
+            or self._names_a_role(span) or self._is_a_date(span) \
+            or self._opens_a_sentence(span) or self._names_a_thing(span) \
+            or self._is_an_acronym(span) or self._names_a_product(span) \
+            or _judged_as_a_thing(span)
+
+    def _names_a_town(self, span: SpacySpan) -> bool:
+        """"anyone from Kuala Lumpur", "we moved to Bulawayo": a town after "in", "from" or
+        "to" is a place (the town list holds no word that is a person's name)."""
+        return span.start > 0 and span.doc[span.start - 1].lower_ in PLACE_PREPOSITIONS \
+            and span.text.lower() in self.vocabulary.towns
+
+    def _is_an_acronym(self, span: SpacySpan) -> bool:
+        """"KOSA passed", "NZ": a short word in capitals, in a message not shouted, is an
+        acronym unless what comes before says a person is named ("my cousin DEVON")."""
+        token = span[0]
+        before = span.doc[span.start - 1].lower_ if span.start > 0 else ""
+        return len(span) == 1 and token.is_upper and len(token) <= MAX_ACRONYM \
+            and not span.doc._.case_is_noise and before not in self.context_words["name"] \
+            and before not in BEING_WORDS
+
+    def _names_a_product(self, span: SpacySpan) -> bool:
+        """"allow YouTube Edu", "Xbox Series": a capitalised word right after an app's or a
+        brand's name is the rest of that name."""
+        if span.start == 0:
+            return False
+        before = span.doc[span.start - 1]
+        return before.lower_ in self.vocabulary.not_people \
+            and not (before.is_stop or before.is_upper or before.is_lower)
 
     def _is_a_date(self, span: SpacySpan) -> bool:
         """"since April", "Jan to March", "May 12": a month, not a girl called April."""
@@ -440,7 +496,10 @@ class Redactor:
             return False
         before = doc[max(naming[0].i - THING_REACH, 0):naming[0].i]
         things = self.things_no_account_is_named_after if kind == USERNAME else self.thing_words
-        return any(token.lower_ in things for token in before)
+        # "the mod of the minecraft server is called Bjorn": the server is not what is named.
+        return any(token.lower_ in things and "of" not in
+                   (other.lower_ for other in doc[max(token.i - THING_REACH - 1, 0):token.i])
+                   for token in before)
 
     def _after_reference_word(self, span: SpacySpan) -> bool:
         """"my parcel ref was GB2939103", "order no. A-48213": a reference, not an account."""
@@ -463,7 +522,8 @@ class Redactor:
 
     def _coordinated_names(self, doc: Doc, spans: List[Span]) -> List[Span]:
         """First names joined by "and", "&" or "or" to a name found: "rose and bilal", "will
-        and kacper". Alone "rose" and "will" are words; beside a name they are people."""
+        and kacper"; or listed after one: "Chidi, Tolu and Femi". Alone "rose" and "will" are
+        words; beside a name they are people."""
         found = []
         for span in spans:
             if span.kind != "name":
@@ -471,10 +531,17 @@ class Redactor:
             name = doc.char_span(span.start, span.end, alignment_mode="expand")
             for link, other in ((name.end, name.end + 1), (name.start - 1, name.start - 2)):
                 if 0 <= min(link, other) and max(link, other) < len(doc) \
-                        and doc[link].lower_ in COORDINATORS \
+                        and (doc[link].lower_ in COORDINATORS or self._listed_after(doc, link)) \
                         and self._coordinated_name(doc[other]):
                     found.append(Span(doc[other].idx, doc[other].idx + len(doc[other]), "name"))
         return found
+
+    @staticmethod
+    def _listed_after(doc: Doc, comma: int) -> bool:
+        """Whether the comma at `comma` follows a name and opens the next of a list of names
+        ("Chidi, Tolu and Femi"), not a new clause ("Thanks Jane, Will you ...")."""
+        return doc[comma].text == "," and comma + 2 < len(doc) \
+            and (doc[comma + 2].lower_ in COORDINATORS or doc[comma + 2].text == ",")
 
     def _with_titles(self, doc: Doc, spans: List[Span]) -> List[Span]:
         """Each name with the title that opens it, in any case: "uncle femi", "Fr. Declan",
@@ -592,6 +659,17 @@ def _says_where_from(span: SpacySpan) -> bool:
         start -= 1
     return start >= 2 and doc[start - 1].lower_ == "from" \
         and doc[start - 2].lower_ in BEING_WORDS
+
+
+def _judged_as_a_thing(span: SpacySpan) -> bool:
+    """"Is Ludo King safe?", "is Zepeto legit for kids": what is judged safe or legit is an
+    app or a game; "is Tom safe to meet" still asks about a person."""
+    doc = span.doc
+    after = span.end
+    while after < len(doc) and doc[after].is_title:  # the rest of the name: "Ludo" King
+        after += 1
+    return after < len(doc) and doc[after].lower_ in THING_QUALITIES \
+        and not (after + 1 < len(doc) and doc[after + 1].lower_ == "to")
 
 
 def _names_a_website(span: SpacySpan) -> bool:

@@ -30,6 +30,7 @@ BEFORE_NON_SUBJECT = BEFORE_PLACE_OR_THING | {"this", "that", "some", "any", "ev
                                              "no", "one", "big", "little"}
 # Months that are given names too: a month alone is a date, after "her name is" a girl.
 MONTHS_THAT_ARE_NAMES = frozenset({"april", "may", "june", "august"})
+TOWNS_FILE = DATA / "towns.txt"
 # spaCy's English word log probabilities (from spacy-lookups-data): how common a word is.
 WORD_LOGPROB_FILE = Path(spacy_lookups_data.__file__).parent / "data" / "en_lexeme_prob.json.gz"
 # Rarer words than this all count as unknown: keeping only the rest saves ~100 MB per process.
@@ -47,6 +48,9 @@ UNKNOWN_WORD_LOGPROB = -14.0
 RARE_NAME_LOGPROB = -12.6
 # A text of at least this many words, this share of them capitalised, is Title Case or shouted.
 CASE_NOISE_MIN_WORDS, CASE_NOISE_SHARE = 5, 0.7
+# "Mall of Asia", "Africa had ...": places that pycountry does not list.
+CONTINENTS = frozenset({"africa", "asia", "europe", "oceania", "antarctica", "americas",
+                        "caribbean", "scandinavia"})
 # "jake", "O'Brien", "o'connor"
 APOSTROPHE_NAME = re.compile(r"^[^\W\d_]+(?:'[^\W\d_]+)?$")
 TIME = re.compile(r"^\d{1,2}(?::\d\d)?\s?(?:am|pm)$", re.IGNORECASE)
@@ -94,9 +98,15 @@ class Vocabulary:
                 or logprob < UNKNOWN_WORD_LOGPROB)
 
     def is_verb_form(self, token: Token) -> bool:
-        """"stop someone from screenshotting": a lower-case "-ing" word is a verb, however rare
-        ("Fleming" and "Golding" are capitalised)."""
-        return token.is_lower and token.text.endswith("ing") and not self.is_first_name(token.text)
+        """"stop someone from screenshotting", "school is banning phones", "a pupil discloses":
+        a lower-case "-ing" word or inflected English word is a verb or a plural, however rare
+        ("Fleming" and "Golding" are capitalised), unless it is a name or a town ("at kettering
+        grammar", "my teacher mrs hinds")."""
+        lower = token.lower_
+        if not token.is_lower or self.is_first_name(lower) or lower in self.towns:
+            return False
+        return lower.endswith("ing") or (
+            token.lemma_ not in ("", lower) and lower not in self.names.surnames)
 
     def named_word(self, token: Token) -> bool:
         """After "called", "my name is", "my friend", "auntie": any first name, even one that is
@@ -164,6 +174,7 @@ class Vocabulary:
         text = token.text.lower().strip(".")
         return (token.text[:1].isalnum() and text not in self.generic_school_words
                 and text not in self.school_types and not token.like_num
+                and not self.is_verb_form(token)  # "tutoring primary kids"
                 and (token.text.istitle() or not self.is_common(text) or text in ("st", "saint")))
 
 
@@ -175,8 +186,8 @@ def word_logprobs() -> Dict[str, float]:
 
 
 def town_names() -> FrozenSet[str]:
-    """One-word names of towns of 15,000 people or more (data/privacy/towns.txt, from GeoNames)."""
-    return read_word_list(DATA / "towns.txt")
+    """Names of towns of 15,000 people or more (TOWNS_FILE, from GeoNames), lower case."""
+    return read_word_list(TOWNS_FILE)
 
 
 def place_names() -> FrozenSet[str]:
@@ -187,6 +198,7 @@ def place_names() -> FrozenSet[str]:
     for country in pycountry.countries:
         for name in (country.name, getattr(country, "common_name", "")):
             found.update(word for word in re.split(r"[^a-z]+", name.lower()) if len(word) > 3)
+    found.update(CONTINENTS)
     for subdivision in pycountry.subdivisions:
         head = re.split(r"[,(]", subdivision.name)[0].strip().lower()
         if head.isalpha():
