@@ -139,6 +139,18 @@ def test_every_public_number_the_redactor_keeps_has_a_checked_source() -> None:
     "Does My Son's Academy Need Consent To Post His Photo?",
     "roblox is super addictive for my 9 year old",
     "is Lifeline on 13 11 14 free from a mobile?",
+    # places, pets, acronyms, products, public accounts, characters and what is judged
+    "we moved from Kuala Lumpur last year, which apps do kids there use",
+    "my dog is called Biscuit and he has his own instagram",
+    "KOSA came up in assembly, what is it",
+    "does YouTube Edu have adverts",
+    "Is @MrBeast really giving away phones?",
+    "what if a pupil discloses self-harm during a lesson",
+    "Is Ludo Star safe for a 10 year old?",
+    "Scarlet is my favourite colour",
+    "George from Peppa Pig is on my lunchbox",
+    "we got tickets for Wembley Stadium, can my son post the seat numbers",
+    "my phone pin is 4821 is that too easy",
 ])
 def test_apps_brands_and_capitalised_sentences_are_not_names(text: str) -> None:
     """A capitalised unknown word is an app or a brand as often as a person, and a Title Case
@@ -173,6 +185,15 @@ def test_apps_brands_and_capitalised_sentences_are_not_names(text: str) -> None:
     ("he got me to send 40 dollars to $quickcash_tee on cashapp", "$quickcash_tee"),
     ("text me on 07700 9OO 456 after school", "9OO 456"),
     ("I teach at St Cuthbert's Girls High School Harare and two pupils were targeted", "Harare"),
+    ("my tuition teacher Sharma sir keeps texting me", "Sharma"),
+    ("my friends Chidi, Tolu and Femi are in the group", "Tolu"),
+    ("my daughter is at Wycombe High School for Girls", "for Girls"),
+    ("it's ok to video call Grandpa Kwesi right?", "Grandpa Kwesi"),
+    ("she goes to Little Acorns Playgroup and a parent filmed her", "Little Acorns"),
+    ("my son goes to Sir Winston Churchill High School and a boy there", "Churchill High"),
+    ("my friend Jake from roblox asked for pics", "Jake"),
+    ("Ayesha Khan is my name and im scared", "Ayesha"),
+    ("is Kwabena safe to meet in person", "Kwabena"),
 ])
 def test_names_addresses_and_handles_no_file_holds_are_masked(text: str, hidden: str) -> None:
     assert hidden not in redact_text(text)

@@ -26,21 +26,33 @@ CAPITALISED = re.compile(r"\b[A-Z][a-z]+[A-Za-z]*\b")
 PLATFORM_ENTITY = re.compile(r"\[([^\]]+)\]\(platform\)|\[([^\]]+)\]\{\"entity\": \"platform\"")
 
 
+# Lists of titles of shows, films, books and toy lines: "Elsa from Frozen" is a character.
+STORY_LISTS = ("shows", "films", "books", "toys_and_kids_channels")
+
+
 @dataclass(frozen=True)
 class NotPeople:
-    """Single lower-case words, and phrases of several words, that never name a person."""
+    """Single lower-case words, and phrases of several words, that never name a person; and
+    the titles of stories, whose characters are no people either."""
 
     words: FrozenSet[str]
     phrases: FrozenSet[str]
+    stories: FrozenSet[str]
 
     @classmethod
     def load(cls, first_names: FrozenSet[str]) -> "NotPeople":
         data = yaml.safe_load(NOT_PEOPLE_FILE.read_text(encoding="utf-8"))
         listed = {entry.lower() for key, entries in data.items() if isinstance(entries, list)
                   for entry in entries}
+        stories = frozenset(entry.lower() for key in STORY_LISTS for entry in data.get(key, ()))
+        # "Matilda" and "Moana" are titles, and girls' names: alone they stay possible names.
+        named_like_people = {title for title in stories if title in first_names}
         vocabulary = _assistant_words() - first_names
-        return cls(words=frozenset(e for e in listed if " " not in e) | vocabulary,
-                   phrases=frozenset(e for e in listed if " " in e))
+        # "barnardo's" is two tokens, matched as a phrase like "peppa pig".
+        return cls(words=frozenset(e for e in listed - named_like_people if " " not in e)
+                   | vocabulary,
+                   phrases=frozenset(e for e in listed if " " in e or "'" in e),
+                   stories=stories)
 
 
 def _assistant_words() -> FrozenSet[str]:

@@ -112,7 +112,8 @@ def _register_word_tests(vocabulary: Vocabulary, rules: Dict[str, Any]) -> None:
             and not token.is_stop and token.lower_ not in vocabulary.not_names)),
         # "kingswood" of "i go to kingswood": no English word, place, app or school type.
         ("rare_school_word", lambda token: token.is_alpha and not token.is_stop
-         and not vocabulary.is_common(token.text) and not vocabulary.is_verb_form(token) and token.lower_ not in vocabulary.places
+         and not vocabulary.is_common(token.text) and not vocabulary.is_verb_form(token)
+         and token.lower_ not in vocabulary.school_types  # "go to the convent" and token.lower_ not in vocabulary.places
          and not vocabulary.not_a_person(token)
          and token.lower_ not in vocabulary.generic_school_words),
         ("display_name_word", lambda token: capitalised(token) and token.is_alpha
@@ -256,9 +257,13 @@ def _address_patterns(rules: Dict[str, Any]) -> Tuple[List[Pattern], List[Patter
          {"TEXT": {"REGEX": FUSED_STREET}}],
         [foreign_street, {"IS_ALPHA": True, "OP": "{1,2}"}, house,
          {"ORTH": ",", "OP": "?"}, {**house, "OP": "?"}],
-        [{"LOWER": {"IN": ["zip", "postcode", "postal", "pin", "pincode", "zipcode"]}},
+        [{"LOWER": {"IN": ["zip", "postcode", "postal", "zipcode"]}},
          {"LOWER": "code", "OP": "?"}, {"LOWER": {"IN": ["is", ":"]}, "OP": "?"},
          {"TEXT": {"REGEX": r"^\d{4,6}$"}}],
+        # An Indian PIN code has six digits; "my phone pin is 1234" unlocks a phone.
+        [{"LOWER": {"IN": ["pin", "pincode"]}},
+         {"LOWER": "code", "OP": "?"}, {"LOWER": {"IN": ["is", ":"]}, "OP": "?"},
+         {"TEXT": {"REGEX": r"^\d{6}$"}}],
     ]
 
 

@@ -75,6 +75,15 @@ THING_REACH = 2
 # What apps and games are judged to be: "is Ludo King safe", "is Zepeto legit".
 THING_QUALITIES = frozenset({"safe", "unsafe", "legit", "appropriate", "suitable", "dangerous",
                              "banned", "educational", "worth"})
+# "Summer is my favourite season": how many words may stand between "is" and the thing.
+PREDICATE_REACH = 5
+# Words between "is" and what something is said to be: "my little sister's favourite".
+PREDICATE_FILLERS = frozenset({"my", "our", "his", "her", "their", "your", "a", "an", "the",
+                               "fav", "fave", "favourite", "favorite", "best", "nice", "good",
+                               "new", "old", "little", "big", "all", "time", "-", "top", "'s",
+                               "most", "popular", "famous", "common", "real"})
+# "Elsa from Frozen": how many words after a name "from" or "in" may stand, and a title's length.
+STORY_REACH, MAX_TITLE_WORDS = 4, 5
 # "KOSA", "NSPCC": an acronym in capitals has at most this many letters.
 MAX_ACRONYM = 5
 # "2FA", "PS5", "OTP": too short to tell from an abbreviation, unless a rule says it is one.
@@ -92,6 +101,7 @@ BEING_WORDS = frozenset({"im", "i'm", "am", "'m", "are", "'re", "were", "is", "'
 # "from kandy sri lanka": how many words of a place may stand between "from" and a word.
 PLACE_WORDS_AFTER_FROM = 3
 PLACE_PREPOSITIONS = frozenset({"in", "near", "to", "at", "from", "visit", "visiting"})
+TOWN_PREPOSITIONS = frozenset({"in", "near", "from"})
 # Words that are first names somewhere but, beside "and", are the speaker or a pronoun.
 NOT_COORDINATED_NAMES = frozenset({"i", "me", "my", "you", "he", "she", "we", "they", "him",
                                    "her", "us", "them", "his", "the", "a", "an", "so", "then"})
@@ -206,7 +216,8 @@ class Redactor:
         self.things_no_account_is_named_after = self.thing_words - ACCOUNT_THINGS
         self.not_phone = re.compile(
             rf"\b(?:{'|'.join(map(re.escape, rules['not_phone_words']))})\b\W*"
-            r"(?:(?:no|number|num|id)\b\W*)?(\d[\d\s.-]*\d)", re.IGNORECASE)
+            r"(?:(?:no|number|num|id)\b\W*(?:(?:is|was)\b\W*)?)?(\d[\d\s.-]*\d)",
+            re.IGNORECASE)
         self.nlp = _chat_pipeline()
         self.titles = frozenset(rules["titles"])
         self.role_words = frozenset(rules["role_words"])
@@ -228,6 +239,8 @@ class Redactor:
         # "Stardew Valley", "Bantay Bata": no word of these is a person's name.
         self.not_people = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.not_people.add("not_people", list(self.nlp.tokenizer.pipe(sorted(not_people.phrases))))
+        self.stories = not_people.stories
+        self.thing_predicates = self.thing_words | frozenset(rules["thing_predicates"])
         self.public_accounts = not_people.words | {
             phrase.replace(" ", "") for phrase in not_people.phrases}
         self.tagger = trained_tagger(self.nlp, self.vocabulary, training_files, model_dir)
@@ -336,7 +349,8 @@ class Redactor:
             return _overlaps_any(span, things) or not _whole_words(span) \
                 or _names_a_website(span) or self._misread_name(span)
         if kind == "school":
-            return self._not_a_school_name(span) or _overlaps_any(span, things)
+            return self._not_a_school_name(span) or _within_any(span, things) \
+                or self._names_a_town(span, TOWN_PREPOSITIONS)
         if kind == "username":
             return self._after_reference_word(span) or self._names_a_thing(span, USERNAME) \
                 or self._public_account(span.text) \
@@ -355,13 +369,21 @@ class Redactor:
         are nobody's ("st near the high school"); a school or address with no number, capital
         or rare word ("practice uni"); an app taken for a name or handle ("bantay bata"); an
         amount, a code after "ref" or an abbreviation ("2FA") taken for a handle; a name after
-        an article ("a Karen"), a month after "since", a place after "im from"."""
+        an article ("a Karen"), a month after "since", a place after "im from". A famous name
+        or place is part of many schools' and streets' names ("Sir Winston Churchill
+        Secondary", "14 Kofi Annan Ave"): only a school or address that is nothing more
+        ("Westfield Stratford") is a thing."""
         doc = span.doc
         before = doc[span.start - 1].lower_ if span.start > 0 else ""
         # "from Kenya" is a place; "my friend Ngozi" a person, though Ngozi is a province too.
         place_meant = kind != "name" or before in PLACE_PREPOSITIONS
+        named_after_things = kind in ("school", "address")
+        if named_after_things and _within_any(span, things) \
+                or self._names_a_town(span, TOWN_PREPOSITIONS):
+            return True
         content = [token for token in span if not self._never_data(token, kind, place_meant)
-                   and not _overlaps_any(span.doc[token.i:token.i + 1], things)]
+                   and (named_after_things
+                        or not _overlaps_any(span.doc[token.i:token.i + 1], things))]
         if kind == "school" and not content:
             # "Girls High School Harare": a school named by its town is one school.
             content = [token for token in span if token.is_title
@@ -391,12 +413,47 @@ class Redactor:
             or self._names_a_role(span) or self._is_a_date(span) \
             or self._opens_a_sentence(span) or self._names_a_thing(span) \
             or self._is_an_acronym(span) or self._names_a_product(span) \
-            or _judged_as_a_thing(span)
+            or _judged_as_a_thing(span) or self._said_to_be_a_thing(span) \
+            or self._names_a_character(span)
 
-    def _names_a_town(self, span: SpacySpan) -> bool:
+    def _said_to_be_a_thing(self, span: SpacySpan) -> bool:
+        """"Summer is my favourite season", "Matilda is my favourite book", "Grace is a nice
+        word", "Ninja is my fav streamer": what is said to be a thing or a public figure is
+        none of the children's people ("Jake is my favourite cousin" and "Ayesha is my name"
+        are)."""
+        doc = span.doc
+        after = span.end
+        # "Is Grace a word": the question puts "is" first.
+        inverted = span.start > 0 and doc[span.start - 1].lower_ in ("is", "are")
+        if not inverted:
+            if after >= len(doc) or doc[after].lower_ not in ("is", "are", "was"):
+                return False
+            after += 1
+        for token in doc[after:after + PREDICATE_REACH]:
+            if token.lower_ in self.thing_predicates:
+                return True
+            if not (token.lower_ in PREDICATE_FILLERS or token.is_title):
+                return False
+        return False
+
+    def _names_a_character(self, span: SpacySpan) -> bool:
+        """"Elsa from Frozen", "George in Peppa Pig", "Marinette is Ladybug in Miraculous": a
+        name shortly before "from" or "in" and a story's title is a character's. An app is
+        no story: "Jake from roblox" is someone met there."""
+        doc = span.doc
+        for link in doc[span.end:span.end + STORY_REACH]:
+            if link.lower_ in ("from", "in") and any(
+                    doc[link.i + 1:link.i + 1 + length].text.lower() in self.stories
+                    for length in range(1, MAX_TITLE_WORDS + 1) if link.i + length < len(doc)):
+                return True
+        return False
+
+    def _names_a_town(self, span: SpacySpan,
+                      prepositions: FrozenSet[str] = PLACE_PREPOSITIONS) -> bool:
         """"anyone from Kuala Lumpur", "we moved to Bulawayo": a town after "in", "from" or
-        "to" is a place (the town list holds no word that is a person's name)."""
-        return span.start > 0 and span.doc[span.start - 1].lower_ in PLACE_PREPOSITIONS \
+        "to" is a place, not a person (the town list holds no word that is a person's name).
+        Nor a school after "from" or "in"; "i go to kingswood" names a school."""
+        return span.start > 0 and span.doc[span.start - 1].lower_ in prepositions \
             and span.text.lower() in self.vocabulary.towns
 
     def _is_an_acronym(self, span: SpacySpan) -> bool:
@@ -532,7 +589,9 @@ class Redactor:
             for link, other in ((name.end, name.end + 1), (name.start - 1, name.start - 2)):
                 if 0 <= min(link, other) and max(link, other) < len(doc) \
                         and (doc[link].lower_ in COORDINATORS or self._listed_after(doc, link)) \
-                        and self._coordinated_name(doc[other]):
+                        and (self._coordinated_name(doc[other]) or (
+                            doc[link].text == "," and doc[other].is_title
+                            and self.vocabulary.could_be_name(doc[other]))):
                     found.append(Span(doc[other].idx, doc[other].idx + len(doc[other]), "name"))
         return found
 
@@ -676,6 +735,10 @@ def _names_a_website(span: SpacySpan) -> bool:
     """"a site called freeskinz dot net": a web address spelt out, not a person."""
     doc = span.doc
     return span.end < len(doc) and doc[span.end].lower_ == "dot"
+
+
+def _within_any(span: SpacySpan, others: Iterable[SpacySpan]) -> bool:
+    return any(other.start <= span.start and span.end <= other.end for other in others)
 
 
 def _overlaps_any(span: SpacySpan, others: Iterable[SpacySpan]) -> bool:
