@@ -212,7 +212,11 @@ class Redactor:
         self.helpline_digits = _helpline_digits() | {
             re.sub(r"\D", "", entry["number"]) for entry in rules["public_numbers"]}
         self.reference_words = frozenset(rules["not_phone_words"])
-        self.thing_words = frozenset(rules["thing_words"])
+        self.thing_words = frozenset(rules["thing_words"] + rules["pet_words"])
+        # "the YouTuber Preston", "our hamster Nibbles": no private person's name follows.
+        self.before_no_private_name = frozenset(rules["public_roles"] + rules["pet_words"])
+        self.landmark_types = frozenset(rules["landmark_types"])
+        self.school_words = frozenset(rules["school_types"] + rules["school_middle_words"])
         self.things_no_account_is_named_after = self.thing_words - ACCOUNT_THINGS
         self.not_phone = re.compile(
             rf"\b(?:{'|'.join(map(re.escape, rules['not_phone_words']))})\b\W*"
@@ -240,7 +244,8 @@ class Redactor:
         self.not_people = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.not_people.add("not_people", list(self.nlp.tokenizer.pipe(sorted(not_people.phrases))))
         self.stories = not_people.stories
-        self.thing_predicates = self.thing_words | frozenset(rules["thing_predicates"])
+        self.thing_predicates = self.thing_words | self.before_no_private_name \
+            | frozenset(rules["thing_predicates"])
         self.public_accounts = not_people.words | {
             phrase.replace(" ", "") for phrase in not_people.phrases}
         self.tagger = trained_tagger(self.nlp, self.vocabulary, training_files, model_dir)
@@ -350,6 +355,7 @@ class Redactor:
                 or _names_a_website(span) or self._misread_name(span)
         if kind == "school":
             return self._not_a_school_name(span) or _within_any(span, things) \
+                or self._names_a_landmark(span) \
                 or self._names_a_town(span, TOWN_PREPOSITIONS)
         if kind == "username":
             return self._after_reference_word(span) or self._names_a_thing(span, USERNAME) \
@@ -392,7 +398,7 @@ class Redactor:
         if not content or any(token.like_url or token.like_email or MARKUP.search(token.text)
                               for token in span):
             return True
-        if kind == "school" and self._not_a_school_name(span):
+        if kind == "school" and (self._not_a_school_name(span) or self._names_a_landmark(span)):
             return True
         if kind in ("school", "address"):
             return not any(token.like_num or capitalised(token)
@@ -414,7 +420,25 @@ class Redactor:
             or self._opens_a_sentence(span) or self._names_a_thing(span) \
             or self._is_an_acronym(span) or self._names_a_product(span) \
             or _judged_as_a_thing(span) or self._said_to_be_a_thing(span) \
-            or self._names_a_character(span)
+            or self._names_a_character(span) or self._names_no_private_person(span)
+
+    def _names_a_landmark(self, span: SpacySpan) -> bool:
+        """"go to Wembley Stadium", "at Eastgate Centre": a landmark, not a school, unless a
+        school's words say otherwise ("Starehe Boys Centre")."""
+        return span[-1].lower_ in self.landmark_types and not any(
+            token.lower_ in self.school_words for token in span)
+
+    def _names_no_private_person(self, span: SpacySpan) -> bool:
+        """"the YouTuber Preston", "our hamster Nibbles", "Eden Park", "Wembley Stadium" and
+        a word such as "cricketer" taken for a name: a public figure, a pet, a place or a
+        thing, no private person."""
+        doc = span.doc
+        before = doc[span.start - 1].lower_ if span.start > 0 else ""
+        after = doc[span.end] if span.end < len(doc) else None
+        return before in self.before_no_private_name \
+            or span[-1].lower_ in self.landmark_types \
+            or (after is not None and after.is_title and after.lower_ in self.landmark_types) \
+            or all(token.lower_ in self.thing_predicates for token in span)
 
     def _said_to_be_a_thing(self, span: SpacySpan) -> bool:
         """"Summer is my favourite season", "Matilda is my favourite book", "Grace is a nice
