@@ -84,6 +84,12 @@ PREDICATE_FILLERS = frozenset({"my", "our", "his", "her", "their", "your", "a", 
                                "most", "popular", "famous", "common", "real"})
 # "Elsa from Frozen": how many words after a name "from" or "in" may stand, and a title's length.
 STORY_REACH, MAX_TITLE_WORDS = 4, 5
+# Who is watched or listened to is on a screen: "watches Preston", "listens to Stormzy".
+MEDIA_VERBS = frozenset({"watch", "watches", "watching", "watched"})
+MEDIA_VERBS_WITH_TO = frozenset({"listen", "listens", "listening", "listened", "subscribe",
+                                 "subscribes", "subscribing", "subscribed"})
+# What is "ok for" children is an app, a game or a show.
+FIT_FOR = frozenset({"ok", "okay", "good", "fine", "alright", "suitable", "appropriate"})
 # "KOSA", "NSPCC": an acronym in capitals has at most this many letters.
 MAX_ACRONYM = 5
 # "2FA", "PS5", "OTP": too short to tell from an abbreviation, unless a rule says it is one.
@@ -422,6 +428,18 @@ class Redactor:
             or _judged_as_a_thing(span) or self._said_to_be_a_thing(span) \
             or self._names_a_character(span) or self._names_no_private_person(span)
 
+    @staticmethod
+    def _watched(span: SpacySpan) -> bool:
+        """"my brother watches Unspeakable and Preston", "subscribed to Ali-A": who is
+        watched, listened to or subscribed to is on a screen, one of a list of names after the
+        verb."""
+        doc = span.doc
+        start = span.start
+        while start > 0 and (doc[start - 1].is_title or doc[start - 1].lower_ in (",", "and")):
+            start -= 1
+        return start > 0 and doc[start - 1].lower_ in MEDIA_VERBS or start > 1 \
+            and doc[start - 1].lower_ == "to" and doc[start - 2].lower_ in MEDIA_VERBS_WITH_TO
+
     def _names_a_landmark(self, span: SpacySpan) -> bool:
         """"go to Wembley Stadium", "at Eastgate Centre": a landmark, not a school, unless a
         school's words say otherwise ("Starehe Boys Centre")."""
@@ -435,7 +453,7 @@ class Redactor:
         doc = span.doc
         before = doc[span.start - 1].lower_ if span.start > 0 else ""
         after = doc[span.end] if span.end < len(doc) else None
-        return before in self.before_no_private_name \
+        return before in self.before_no_private_name or self._watched(span) \
             or span[-1].lower_ in self.landmark_types \
             or (after is not None and after.is_title and after.lower_ in self.landmark_types) \
             or all(token.lower_ in self.thing_predicates for token in span)
@@ -456,7 +474,9 @@ class Redactor:
         for token in doc[after:after + PREDICATE_REACH]:
             if token.lower_ in self.thing_predicates:
                 return True
-            if not (token.lower_ in PREDICATE_FILLERS or token.is_title):
+            whose = token.lower_ in self.relation_words and token.i + 1 < len(doc) \
+                and token.nbor().lower_ == "'s"  # "my sister's favourite pup"
+            if not (token.lower_ in PREDICATE_FILLERS or token.is_title or whose):
                 return False
         return False
 
@@ -751,6 +771,8 @@ def _judged_as_a_thing(span: SpacySpan) -> bool:
     after = span.end
     while after < len(doc) and doc[after].is_title:  # the rest of the name: "Ludo" King
         after += 1
+    if after + 1 < len(doc) and doc[after].lower_ in FIT_FOR and doc[after + 1].lower_ == "for":
+        return True  # "are LankyBox and Denis Daily ok for 8 year olds"
     return after < len(doc) and doc[after].lower_ in THING_QUALITIES \
         and not (after + 1 < len(doc) and doc[after + 1].lower_ == "to")
 
