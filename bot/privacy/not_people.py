@@ -26,8 +26,11 @@ CAPITALISED = re.compile(r"\b[A-Z][a-z]+[A-Za-z]*\b")
 PLATFORM_ENTITY = re.compile(r"\[([^\]]+)\]\(platform\)|\[([^\]]+)\]\{\"entity\": \"platform\"")
 
 
-# Lists of titles of shows, films, books and toy lines: "Elsa from Frozen" is a character.
-STORY_LISTS = ("shows", "films", "books", "toys_and_kids_channels")
+# Lists of titles of shows, films, books, toy lines and channels, and characters: "Elsa from
+# Frozen" and "Ryan from Ryan's World" are no children's people. Games are not among them:
+# "Jake from Roblox" is someone met there.
+STORY_LISTS = ("shows", "films", "books", "toys_and_kids_channels",
+               "youtubers_streamers_tiktokers", "characters")
 
 
 @dataclass(frozen=True)

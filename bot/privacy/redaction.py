@@ -357,7 +357,7 @@ class Redactor:
         an everyday word taken for a name; a person's school or a job taken for a school; an
         app, a reference or a group taken for an account."""
         if kind in ("name", "leading_name"):
-            return _overlaps_any(span, things) or not _whole_words(span) \
+            return self._a_thing_more_or_less(span, things) or not _whole_words(span) \
                 or _names_a_website(span) or self._misread_name(span)
         if kind == "school":
             return self._not_a_school_name(span) or _within_any(span, things) \
@@ -368,7 +368,7 @@ class Redactor:
                 or self._public_account(span.text) \
                 or all(self.vocabulary.not_a_person(token) for token in span)
         if kind == "spaced_username":
-            return _overlaps_any(span, things) or self._names_a_thing(span, USERNAME)
+            return _within_any(span, things) or self._names_a_thing(span, USERNAME)
         return False
 
     def _tagged(self, doc: Doc, things: List[SpacySpan]) -> List[Span]:
@@ -409,7 +409,7 @@ class Redactor:
         if kind in ("school", "address"):
             return not any(token.like_num or capitalised(token)
                            or not self.vocabulary.is_common(token.text) for token in content)
-        if _overlaps_any(span, things):
+        if self._a_thing_more_or_less(span, things):
             return True
         if kind == "username":
             return len(span.text) < MIN_TAGGED_HANDLE or bool(MONEY.match(span.text)) \
@@ -439,6 +439,15 @@ class Redactor:
             start -= 1
         return start > 0 and doc[start - 1].lower_ in MEDIA_VERBS or start > 1 \
             and doc[start - 1].lower_ == "to" and doc[start - 2].lower_ in MEDIA_VERBS_WITH_TO
+
+    def _a_thing_more_or_less(self, span: SpacySpan, things: List[SpacySpan]) -> bool:
+        """Whether a name or handle is a thing's, with at most plain words or punctuation
+        beside it ("Master Chief helmet", "Andrew Tate-style"); a teacher called "Ms Rachel
+        Goldberg" is not the YouTuber "Ms Rachel"."""
+        if not _overlaps_any(span, things):
+            return False
+        return all(token.is_punct or (token.is_lower and self.vocabulary.is_common(token.text))
+                   for token in span if not _overlaps_any(span.doc[token.i:token.i + 1], things))
 
     def _names_a_landmark(self, span: SpacySpan) -> bool:
         """"go to Wembley Stadium", "at Eastgate Centre": a landmark, not a school, unless a
