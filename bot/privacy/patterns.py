@@ -16,6 +16,8 @@ from bot.privacy.vocabulary import (
     UNKNOWN_WORD_LOGPROB, Vocabulary, capitalised, is_strong_handle, looks_like_handle)
 
 USERNAME_CONNECTORS = ("is", ":", "=", "-", "its", "it's")
+# Quotation marks around a name or a handle: "someone called 'Thabo'", "by 'SteveBuilder'".
+QUOTES = ["'", '"', "‘", "’", "“", "”"]
 # "my gamertag was frosty panda", "my xbox is called turbo nacho": a handle of plain words
 # follows these; the handle is what comes after the last of them.
 SPACED_CONNECTORS = USERNAME_CONNECTORS + ("was", "called", "named")
@@ -85,6 +87,7 @@ def _register_word_tests(vocabulary: Vocabulary, rules: Dict[str, Any]) -> None:
          and token.lower_ not in vocabulary.place_words),
         ("is_place", lambda token: token.lower_ in vocabulary.places),
         ("school_middle", lambda token: token.is_title or token.lower_ in school_middle_words
+         or (token.text == "-" and not token.whitespace_)  # "Pen-y-Bryn Primary"
          or vocabulary.could_be_school_name(token)),
         ("surname_word", vocabulary.surname_word),
         ("first_name", lambda token: vocabulary.is_first_name(token.text)
@@ -151,7 +154,8 @@ def _name_patterns(rules: Dict[str, Any]) -> List[Pattern]:
         [{"LOWER": {"IN": ["my", "his", "her", "their"]}},
          {"LOWER": {"IN": ["name", "names", "nam"]}},
          {"LOWER": {"IN": ["is", "'s", "s", "=", ":"]}, "OP": "?"}, named, *surname],
-        [{"LOWER": {"IN": rules["naming_words"]}}, {"LOWER": "me", "OP": "?"}, named, *surname],
+        [{"LOWER": {"IN": rules["naming_words"]}}, {"LOWER": "me", "OP": "?"},
+         {"ORTH": {"IN": QUOTES}, "OP": "?"}, named, *surname],
         [{**relation, "IS_TITLE": False}, {"IS_PUNCT": True, "OP": "?"}, named, *surname],
         # A capitalised relation word may name a body ("Parent Teacher Association"): then
         # only a first name or a word no dictionary knows follows as a name.
@@ -354,6 +358,9 @@ def _username_patterns(rules: Dict[str, Any]) -> Tuple[List[Pattern], List[Patte
         [{"LOWER": {"IN": ["my", "his", "her", "their", "the"]}}, {"OP": "{1,3}"},
          {"LOWER": "name"}, {"LOWER": {"IN": ["is", ":", "=", "-", "was"]}}, handle],
         [{"LOWER": {"IN": rules["naming_words"]}}, handle],
+        # "messaged by 'SteveBuilder'", "plays as \"xXNovaXx\"": a handle in quotes.
+        [{"LOWER": {"IN": rules["naming_words"] + ["by", "as", "from"]}},
+         {"ORTH": {"IN": QUOTES}}, handle],
         [{"_": {"strong_handle": True}}],
     ], [[account_word, account_kind, connector, handle_part, handle_part,
          {**handle_part, "OP": "?"}],

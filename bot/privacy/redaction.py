@@ -273,6 +273,7 @@ class Redactor:
         things = [doc[start:end] for _, start, end in self.not_people(doc)]
         spans += self._matched(doc, things) + self._tagged(doc, things)
         spans += self._coordinated_names(doc, spans)
+        spans += self._repeated_names(doc, spans)
         spans = self._with_titles(doc, spans)
         if "/" in text:
             links = list(WEB_ADDRESS.finditer(text))
@@ -458,14 +459,14 @@ class Redactor:
     def _names_no_private_person(self, span: SpacySpan) -> bool:
         """"the YouTuber Preston", "our hamster Nibbles", "Eden Park", "Wembley Stadium" and
         a word such as "cricketer" taken for a name: a public figure, a pet, a place or a
-        thing, no private person."""
+        thing, no private person ("my daughter Princess" is one)."""
         doc = span.doc
         before = doc[span.start - 1].lower_ if span.start > 0 else ""
         after = doc[span.end] if span.end < len(doc) else None
         return before in self.before_no_private_name or self._watched(span) \
             or span[-1].lower_ in self.landmark_types \
             or (after is not None and after.is_title and after.lower_ in self.landmark_types) \
-            or all(token.lower_ in self.thing_predicates for token in span)
+            or all(token.is_lower and token.lower_ in self.thing_predicates for token in span)
 
     def _said_to_be_a_thing(self, span: SpacySpan) -> bool:
         """"Summer is my favourite season", "Matilda is my favourite book", "Grace is a nice
@@ -647,6 +648,17 @@ class Redactor:
                             and self.vocabulary.could_be_name(doc[other]))):
                     found.append(Span(doc[other].idx, doc[other].idx + len(doc[other]), "name"))
         return found
+
+    def _repeated_names(self, doc: Doc, spans: List[Span]) -> List[Span]:
+        """The same name again where nothing else marks it: "my son Chidi (10) ... He asked
+        Chidi for pictures". Only words that are no everyday word count ("will" may be a
+        name once and a verb twice)."""
+        names = {token.text for span in spans if span.kind == "name"
+                 for token in doc.char_span(span.start, span.end, alignment_mode="expand")
+                 if token.is_alpha and not token.is_lower and not self.vocabulary.is_common(
+                     token.text) and token.lower_ not in self.titles}
+        return [Span(token.idx, token.idx + len(token), "name") for token in doc
+                if token.text in names]
 
     @staticmethod
     def _listed_after(doc: Doc, comma: int) -> bool:
