@@ -18,7 +18,7 @@ from bot.privacy.evaluation import evaluate_left_out
 from bot.privacy.not_people import NOT_PEOPLE_FILE
 from bot.privacy.redaction import RULES_FILE, default_redactor, redact_entities, redact_text
 from bot.privacy.spans import read_labelled
-from bot.privacy.tagger import labelled_files, trained_tagger
+from bot.privacy.tagger import TAGGED_KINDS, labelled_files, trained_tagger
 
 TARGETS = {"email": 1.0, "phone": 1.0, "username": 0.95, "school": 0.95, "address": 0.95,
            "name": 0.95}
@@ -44,11 +44,14 @@ def left_out(request: pytest.FixtureRequest) -> tuple:
 
 
 def test_labelled_files_are_big_enough_to_measure() -> None:
+    """150 messages without personal data, 20 pieces of each kind the tagger learns and 10
+    of each kind a pattern finds (emails and phone numbers)."""
     for path in labelled_files():
         messages = read_labelled(path)
         clean = sum(not message.spans for message in messages)
         kinds = [span.kind for message in messages for span in message.spans]
-        assert clean >= 150 and all(kinds.count(kind) >= 20 for kind in TARGETS), path.name
+        assert clean >= 150 and all(kinds.count(kind) >= (20 if kind in TAGGED_KINDS else 10)
+                                    for kind in TARGETS), path.name
 
 
 def test_each_labelled_file_left_out_of_training_is_masked_at_the_target_rate(
