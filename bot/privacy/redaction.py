@@ -491,11 +491,13 @@ class Redactor:
         return False
 
     def _names_a_character(self, span: SpacySpan) -> bool:
-        """"Elsa from Frozen", "George in Peppa Pig", "Marinette is Ladybug in Miraculous": a
-        name shortly before "from" or "in" and a story's title is a character's. An app is
-        no story: "Jake from roblox" is someone met there."""
+        """"Elsa from Frozen", "George in Peppa Pig", "Marinette is Ladybug in Miraculous", "in
+        Bluey, is Bandit the dad": a name shortly before "from" or "in" and a story's title, or
+        after them in its sentence, is a character's. An app is no story: "Jake from roblox"
+        is someone met there."""
         doc = span.doc
-        for link in doc[span.end:span.end + STORY_REACH]:
+        before = doc[span.sent.start:span.start]
+        for link in [*doc[span.end:span.end + STORY_REACH], *before]:
             if link.lower_ in ("from", "in") and any(
                     doc[link.i + 1:link.i + 1 + length].text.lower() in self.stories
                     for length in range(1, MAX_TITLE_WORDS + 1) if link.i + length < len(doc)):
