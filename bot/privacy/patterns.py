@@ -116,7 +116,8 @@ def _register_word_tests(vocabulary: Vocabulary, rules: Dict[str, Any]) -> None:
         # "kingswood" of "i go to kingswood": no English word, place, app or school type.
         ("rare_school_word", lambda token: token.is_alpha and not token.is_stop
          and not vocabulary.is_common(token.text) and not vocabulary.is_verb_form(token)
-         and token.lower_ not in vocabulary.school_types  # "go to the convent" and token.lower_ not in vocabulary.places
+         and token.lower_ not in vocabulary.places
+         and token.lower_ not in vocabulary.school_types  # "go to the convent"
          and not vocabulary.not_a_person(token)
          and token.lower_ not in vocabulary.generic_school_words),
         ("display_name_word", lambda token: capitalised(token) and token.is_alpha

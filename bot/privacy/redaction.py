@@ -387,11 +387,11 @@ class Redactor:
         Secondary", "14 Kofi Annan Ave"): only a school or address that is nothing more
         ("Westfield Stratford") is a thing."""
         doc = span.doc
-        before = doc[span.start - 1].lower_ if span.start > 0 else ""
+        before = _word_before(span)
         # "from Kenya" is a place; "my friend Ngozi" a person, though Ngozi is a province too.
         place_meant = kind != "name" or before in PLACE_PREPOSITIONS
         named_after_things = kind in ("school", "address")
-        if named_after_things and _within_any(span, things) \
+        if (named_after_things and _within_any(span, things)) \
                 or self._names_a_town(span, TOWN_PREPOSITIONS):
             return True
         content = [token for token in span if not self._never_data(token, kind, place_meant)
@@ -461,7 +461,7 @@ class Redactor:
         a word such as "cricketer" taken for a name: a public figure, a pet, a place or a
         thing, no private person ("my daughter Princess" is one)."""
         doc = span.doc
-        before = doc[span.start - 1].lower_ if span.start > 0 else ""
+        before = _word_before(span)
         after = doc[span.end] if span.end < len(doc) else None
         return before in self.before_no_private_name or self._watched(span) \
             or span[-1].lower_ in self.landmark_types \
@@ -516,7 +516,7 @@ class Redactor:
         """"KOSA passed", "NZ": a short word in capitals, in a message not shouted, is an
         acronym unless what comes before says a person is named ("my cousin DEVON")."""
         token = span[0]
-        before = span.doc[span.start - 1].lower_ if span.start > 0 else ""
+        before = _word_before(span)
         return len(span) == 1 and token.is_upper and len(token) <= MAX_ACRONYM \
             and not span.doc._.case_is_noise and before not in self.context_words["name"] \
             and before not in BEING_WORDS
@@ -535,7 +535,7 @@ class Redactor:
         if span.text.lower() not in MONTHS:
             return False
         doc = span.doc
-        before = doc[span.start - 1].lower_ if span.start > 0 else ""
+        before = _word_before(span)
         after = doc[span.end] if span.end < len(doc) else None
         return before in TIME_WORDS or (after is not None and (
             after.like_num or after.lower_ in ("to", "-", "till", "until")))
@@ -804,6 +804,10 @@ def _names_a_website(span: SpacySpan) -> bool:
     """"a site called freeskinz dot net": a web address spelt out, not a person."""
     doc = span.doc
     return span.end < len(doc) and doc[span.end].lower_ == "dot"
+
+
+def _word_before(span: SpacySpan) -> str:
+    return span.doc[span.start - 1].lower_ if span.start > 0 else ""
 
 
 def _within_any(span: SpacySpan, others: Iterable[SpacySpan]) -> bool:
