@@ -51,6 +51,11 @@ CASE_NOISE_MIN_WORDS, CASE_NOISE_SHARE = 5, 0.7
 # "Mall of Asia", "Africa had ...": places that pycountry does not list.
 CONTINENTS = frozenset({"africa", "asia", "europe", "oceania", "antarctica", "americas",
                         "caribbean", "scandinavia"})
+# Words that join names: "tolu and femi", "mum n dad".
+COORDINATORS = frozenset({"and", "&", "or", "n"})
+# Words that are first names somewhere but, beside "and", are the speaker or a pronoun.
+NOT_COORDINATED_NAMES = frozenset({"i", "me", "my", "you", "he", "she", "we", "they", "him",
+                                   "her", "us", "them", "his", "the", "a", "an", "so", "then"})
 # "jake", "O'Brien", "o'connor"
 APOSTROPHE_NAME = re.compile(r"^[^\W\d_]+(?:'[^\W\d_]+)?$")
 TIME = re.compile(r"^\d{1,2}(?::\d\d)?\s?(?:am|pm)$", re.IGNORECASE)
@@ -80,6 +85,12 @@ class Vocabulary:
 
     def is_first_name(self, word: str) -> bool:
         return word.lower() in self.names.first_names
+
+    def could_be_listed_name(self, token: Token) -> bool:
+        """A first name beside "and" or in a list of names: "rose and bilal", "Chidi, Tolu and
+        Femi"; not "me", an article or an app, though each is someone's name somewhere."""
+        return token.text.isalpha() and token.lower_ not in NOT_COORDINATED_NAMES \
+            and self.is_first_name(token.text) and not self.not_a_person(token)
 
     def not_a_person(self, token: Token) -> bool:
         return token.lower_ in self.not_names or token.lower_ in self.not_people
