@@ -296,6 +296,35 @@ def test_action_server_replicas_fail_over_and_the_helpline_survives_losing_all(c
         cluster.wait_until_balanced("actions")
 
 
+def test_a_turn_outlasting_its_lock_lifetime_loses_no_events_of_the_next_message(cluster):
+    """Frozen action servers (accepting connections, answering nothing) hold a turn past
+    TICKET_LOCK_LIFETIME; the conversation's next message, at the other replica, must wait for
+    that turn rather than run beside it and lose one turn's events."""
+    sender = new_sender()
+    first, second = "how do i make my instagram private", "how do i block someone on tiktok"
+    lifetime = float(cluster.env["TICKET_LOCK_LIFETIME"])
+    with ThreadPoolExecutor(2) as pool:
+        for service in cluster.actions:
+            os.killpg(service.process.pid, signal.SIGSTOP)
+        try:
+            slow_turn = pool.submit(cluster.say, cluster.url("a"), sender, first)
+            time.sleep(lifetime + 5)
+            next_turn = pool.submit(cluster.say, cluster.url("b"), sender, second)
+            time.sleep(3)
+        finally:
+            for service in cluster.actions:
+                os.killpg(service.process.pid, signal.SIGCONT)
+        assert [turn.result()[0] for turn in (slow_turn, next_turn)] == [200, 200]
+    events = cluster.events(sender)
+    # Run beside the first, the next turn would read the conversation before the first stored
+    # anything: it starts the conversation a second time, and its events land out of order.
+    assert [kind for kind, _ in events].count("session_started") == 1
+    times = [data["timestamp"] for _, data in events if "timestamp" in data]
+    assert times == sorted(times), "events stored out of the order they happened"
+    assert cluster.user_events(sender) == [first, second]
+    assert_turns_not_interleaved(events)
+
+
 def test_rasa_killed_mid_conversation_loses_nothing_and_continues_after_restart(cluster):
     sender = new_sender()
     a = cluster.rasa["a"]

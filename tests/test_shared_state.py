@@ -1,15 +1,17 @@
 """What replicas share through Redis: Rasa's conversation locks and the channels' delivery ids."""
 from __future__ import annotations
 
+import asyncio
 import base64
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import List
 
 import pytest
 import redis
-from rasa.core.lock_store import InMemoryLockStore, RedisLockStore
+from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 
 from bot.channels.recent import RecentIds, RedisRecentIds, recent_ids
 from bot.storage.lock_store import EnvironmentLockStore
@@ -93,3 +95,63 @@ def test_redis_keeps_no_message_id_that_holds_a_phone_number(redis_server, monke
     client = redis.Redis.from_url(redis_server.url)
     keys = [key.decode() for key in client.scan_iter("cop:delivery:*")]
     assert keys and not [key for key in keys if delivery[6:] in key or "wamid" in key]
+
+
+# Short lifetimes so a turn can outlive its lock in a second; production's is 60 s.
+LOCK_LIFETIME_SECONDS = 1.0
+POLL_SECONDS = 0.05
+
+
+def lock_stores(kind: str, redis_server, monkeypatch) -> List[LockStore]:
+    """Where the two turns of one conversation take their locks: one process's memory, or two
+    replicas' own connections to Redis."""
+    if kind == "memory":
+        monkeypatch.delenv("REDIS_URL", raising=False)
+        store = EnvironmentLockStore(endpoint_config=None)
+        return [store, store]
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    return [EnvironmentLockStore(endpoint_config=None) for _ in range(2)]
+
+
+@pytest.mark.parametrize("kind", ["memory", "redis"])
+def test_a_turn_longer_than_the_lock_lifetime_keeps_its_conversation_to_itself(
+        kind, redis_server, monkeypatch):
+    """A turn waiting on a slow action server can outlast TICKET_LOCK_LIFETIME. Rasa's stores
+    then let the conversation's next message run beside it, and the later save counts the
+    other turn's events as its own: one turn's events are never stored. The lock of a turn
+    still running must last as long as the turn."""
+    stores = lock_stores(kind, redis_server, monkeypatch)
+    conversation = uuid.uuid4().hex
+    happened: List[str] = []
+
+    async def turn(store: LockStore, name: str, seconds: float) -> None:
+        async with store.lock(conversation, LOCK_LIFETIME_SECONDS, POLL_SECONDS):
+            happened.append(f"{name} starts")
+            await asyncio.sleep(seconds)
+            happened.append(f"{name} ends")
+
+    async def two_turns() -> None:
+        slow = asyncio.create_task(turn(stores[0], "slow", 3 * LOCK_LIFETIME_SECONDS))
+        await asyncio.sleep(POLL_SECONDS * 2)
+        await asyncio.gather(slow, turn(stores[1], "next", 0))
+
+    asyncio.run(two_turns())
+    assert happened == ["slow starts", "slow ends", "next starts", "next ends"]
+
+
+@pytest.mark.parametrize("kind", ["memory", "redis"])
+def test_a_lock_left_by_a_killed_server_frees_its_conversation_after_the_lifetime(
+        kind, redis_server, monkeypatch):
+    """A Rasa process killed mid-turn never releases its ticket; the conversation must go on
+    once the lifetime has passed, not wait for ever."""
+    killed, alive = lock_stores(kind, redis_server, monkeypatch)
+    conversation = uuid.uuid4().hex
+    killed.issue_ticket(conversation, LOCK_LIFETIME_SECONDS)
+
+    async def next_turn() -> float:
+        started = time.monotonic()
+        async with alive.lock(conversation, LOCK_LIFETIME_SECONDS, POLL_SECONDS):
+            return time.monotonic() - started
+
+    waited = asyncio.run(asyncio.wait_for(next_turn(), timeout=10 * LOCK_LIFETIME_SECONDS))
+    assert waited >= LOCK_LIFETIME_SECONDS * 0.9

@@ -9,12 +9,19 @@ unset" for `${VAR}`.
 """
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import os
-from typing import Any, Mapping
+import time
+from typing import Any, AsyncIterator, Mapping
 from urllib.parse import urlsplit
 
 from rasa.constants import ENV_SANIC_WORKERS
+from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockStore, RedisLockStore
+
+logger = logging.getLogger(__name__)
 
 REDIS_URL_ENV = "REDIS_URL"
 # Rasa's default waits 10 s on an unresponsive Redis; a child should learn sooner to try again.
@@ -29,7 +36,58 @@ def redis_url(environ: Mapping[str, str] = os.environ) -> str:
     return environ.get(REDIS_URL_ENV, "").strip()
 
 
-class AtomicRedisLockStore(RedisLockStore):
+# How often a turn renews its ticket, as a share of the lifetime: two renewals may fail (a
+# blocked event loop, a Redis blip) before the ticket lapses.
+RENEWALS_PER_LIFETIME = 3
+
+
+class TurnLongLocks(LockStore):
+    """A conversation's lock held for as long as its turn runs, however long that is.
+
+    Rasa's ticket expires TICKET_LOCK_LIFETIME (60 s) after it is issued, even while its turn
+    still runs: waiting on a slow action server (Rasa allows it 5 minutes) or a database being
+    restarted (DB_RETRY_SECONDS) outlasts it. The conversation's next message then runs beside
+    the first, and the later save counts the other turn's events as its own: one turn's events
+    are never stored. Here each waiting or running turn renews its ticket several times a
+    lifetime, so the lifetime only bounds how long a ticket outlives a killed server.
+    """
+
+    @contextlib.asynccontextmanager
+    async def lock(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME,
+                   wait_time_in_seconds: float = 1) -> AsyncIterator[TicketLock]:
+        ticket = self.issue_ticket(conversation_id, lock_lifetime)
+        renewals = asyncio.create_task(self._renew(conversation_id, ticket, lock_lifetime))
+        try:
+            yield await self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
+        finally:
+            renewals.cancel()
+            self.cleanup(conversation_id, ticket)
+
+    async def _renew(self, conversation_id: str, ticket_number: int, lifetime: float) -> None:
+        while True:
+            await asyncio.sleep(lifetime / RENEWALS_PER_LIFETIME)
+            try:
+                self.renew_ticket(conversation_id, ticket_number, lifetime)
+            except Exception as error:  # noqa: BLE001 - the next renewal may succeed
+                logger.warning("could not renew a conversation lock: %s", type(error).__name__)
+
+    def renew_ticket(self, conversation_id: str, ticket_number: int, lifetime: float) -> None:
+        """Move one ticket's expiry to `lifetime` from now, if it is still in the queue."""
+        lock = self.get_lock(conversation_id)
+        if lock is None:
+            return
+        for ticket in lock.tickets:
+            if ticket.number == ticket_number:
+                ticket.expires = time.time() + lifetime
+                self.save_lock(lock)
+                return
+
+
+class TurnLongInMemoryLockStore(TurnLongLocks, InMemoryLockStore):
+    """One process's locks, each lasting as long as its turn."""
+
+
+class AtomicRedisLockStore(TurnLongLocks, RedisLockStore):
     """Rasa's Redis lock store, each change of a conversation's lock made under a Redis mutex.
 
     Rasa's own reads a conversation's ticket lock, changes it and writes it back (issue a
@@ -53,6 +111,10 @@ class AtomicRedisLockStore(RedisLockStore):
     def update_lock(self, conversation_id: str) -> None:
         with self._mutex(conversation_id):
             super().update_lock(conversation_id)
+
+    def renew_ticket(self, conversation_id: str, ticket_number: int, lifetime: float) -> None:
+        with self._mutex(conversation_id):
+            super().renew_ticket(conversation_id, ticket_number, lifetime)
 
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         """Finishing and deleting are one step: otherwise a ticket issued in between is
@@ -95,4 +157,4 @@ class EnvironmentLockStore:
         if sanic_workers() > 1:
             raise ValueError(f"{ENV_SANIC_WORKERS}={sanic_workers()} needs {REDIS_URL_ENV}: "
                              "workers must share their conversation locks in Redis")
-        return InMemoryLockStore()
+        return TurnLongInMemoryLockStore()
