@@ -27,11 +27,10 @@ TARGETS = {"email": 1.0, "phone": 1.0, "username": 0.95, "school": 0.95, "addres
 # schools named by one word and nothing else, directions for an address).
 REACHED_BELOW_TARGET = {
     "redaction_blind4.yml": {"username": 0.92},
-    "redaction_blind5.yml": {"username": 0.90, "school": 0.86, "name": 0.90},
+    "redaction_blind5.yml": {"username": 0.90, "school": 0.86, "name": 0.91},
     "redaction_blind6.yml": {"username": 0.94, "address": 0.89},
     "redaction_blind8.yml": {"address": 0.90},
     "redaction_blind10.yml": {"username": 0.88},
-    "redaction_blind15.yml": {"address": 0.91},
 }
 CHANGED_TARGET = 0.02
 # Writers asked for many tricky clean messages (celebrities, characters, words that are names
@@ -61,6 +60,23 @@ def test_labelled_files_are_big_enough_to_measure() -> None:
         kinds = [span.kind for message in messages for span in message.spans]
         assert clean >= 150 and all(kinds.count(kind) >= (20 if kind in TAGGED_KINDS else 10)
                                     for kind in TARGETS), path.name
+
+
+def test_a_labelled_nickname_is_found_as_its_own_word_not_inside_the_full_name(
+        tmp_path: Path) -> None:
+    """Scored inside "Thandiwe", a miss of "Thandi" would count as masked whenever the full
+    name is, and the tagger would learn a name that ends mid-word."""
+    text = "my name is ItzMiaPlayz online and Mia at school, Thandiwe to my gran, Thandi to you"
+    labelled = tmp_path / "labels.yml"
+    labelled.write_text(yaml.safe_dump({"messages": [{"text": text, "spans": [
+        {"kind": "username", "text": "ItzMiaPlayz"}, {"kind": "name", "text": "Mia"},
+        {"kind": "name", "text": "Thandiwe"}, {"kind": "name", "text": "Thandi"}]}]}))
+    [message] = read_labelled(labelled)
+    assert [text[span.start:span.end] for span in message.spans] == [
+        "ItzMiaPlayz", "Mia", "Thandiwe", "Thandi"]
+    assert [span.start for span in message.spans] == [
+        text.index("ItzMiaPlayz"), text.index(" Mia ") + 1, text.index("Thandiwe"),
+        text.rindex("Thandi")]
 
 
 def test_each_labelled_file_left_out_of_training_is_masked_at_the_target_rate(
@@ -208,6 +224,7 @@ def test_apps_brands_and_capitalised_sentences_are_not_names(text: str) -> None:
     ("my friend Jake from roblox asked for pics", "Jake"),
     ("Ayesha Khan is my name and im scared", "Ayesha"),
     ("is Kwabena safe to meet in person", "Kwabena"),
+    ("a stranger messaged my daughter last night at 555-0183, what now", "555-0183"),
 ])
 def test_names_addresses_and_handles_no_file_holds_are_masked(text: str, hidden: str) -> None:
     assert hidden not in redact_text(text)

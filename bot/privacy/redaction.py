@@ -101,6 +101,9 @@ SPELT_NUMBER = re.compile(rf"\b(?:{DIGIT_WORD}[\s,.-]+){{6,}}{DIGIT_WORD}\b", re
 LOCAL_NUMBER = re.compile(
     r"(?:number|no|num|phone|from|call|called|text|texted|ring|rang|whatsapp|is)\W+"
     r"(?:\w+\W+){0,2}?(\d{3}[-.\s]?\d{4})(?![\d\w])", re.IGNORECASE)
+# ... and hyphenated, anywhere: "a stranger at 555-0183" (in the labelled files this shape is
+# nothing else but a flat number inside an address, masked with it).
+HYPHENATED_LOCAL_NUMBER = re.compile(r"(?<![\d-])\d{3}-\d{4}(?![\d-])")
 
 
 def _helpline_digits() -> FrozenSet[str]:
@@ -256,6 +259,8 @@ class Redactor:
                     and not TIME.match(candidate)):
                 spans.append(Span(match.start(), match.start() + len(candidate), "phone"))
         spans += [Span(m.start(1), m.end(1), "phone") for m in LOCAL_NUMBER.finditer(text)]
+        spans += [Span(m.start(), m.end(), "phone")
+                  for m in HYPHENATED_LOCAL_NUMBER.finditer(text)]
         # Helpline numbers are public; a P.O. box number is part of an address; an order or
         # reference number or an IP address is nobody's phone.
         helplines = [match.span() for match in DIGIT_GROUPS.finditer(text)

@@ -2,6 +2,7 @@
 are (for measuring the redactor and training its tagger)."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,10 +36,25 @@ def read_labelled(path: Path) -> List[LabelledMessage]:
     for case in yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]:
         text, seen, spans = case["text"], Counter(), []
         for label in case["spans"]:
-            position = -1
-            for _ in range(seen[label["text"]] + 1):
-                position = text.index(label["text"], position + 1)
+            position = _occurrences(text, label["text"])[seen[label["text"]]]
             seen[label["text"]] += 1
             spans.append(Span(position, position + len(label["text"]), label["kind"]))
         messages.append(LabelledMessage(text, spans))
     return messages
+
+
+def _occurrences(text: str, piece: str) -> List[int]:
+    """Where `piece` stands in `text` as whole words: "Thandi" in "My name's Thandiwe, call me
+    Thandi" is the second, though it is also the start of the first."""
+    found = [match.start() for match in re.finditer(f"(?={re.escape(piece)})", text)]
+    whole = [start for start in found
+             if not _glued(text, start - 1, start) and not _glued(text, start + len(piece) - 1,
+                                                                  start + len(piece))]
+    if not found:
+        raise ValueError(f"{piece!r} is not in {text!r}")
+    return whole or found
+
+
+def _glued(text: str, left: int, right: int) -> bool:
+    """Whether the characters at `left` and `right` are both letters or digits."""
+    return 0 <= left and right < len(text) and text[left].isalnum() and text[right].isalnum()
