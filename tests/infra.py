@@ -70,8 +70,7 @@ class PostgresServer:
         shutil.chown(self.workdir, "postgres", "postgres")
         self._as_postgres(str(self.bin / "initdb"), "-D", str(self.workdir / "data"),
                           "-U", "postgres", "-A", "trust", "--no-sync")
-        self._pg_ctl("-o", f"-p {self.port} -k {self.workdir} -c listen_addresses=127.0.0.1",
-                     "start")
+        self.resume()
         self._as_postgres(str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port),
                           "-U", "postgres", "cop")
         return self
@@ -79,6 +78,14 @@ class PostgresServer:
     def restart(self) -> None:
         """A fast restart: open connections are cut, committed data survives."""
         self._pg_ctl("-m", "fast", "restart")
+
+    def pause(self) -> None:
+        """An outage: the server stops, its data stays for `resume`."""
+        self._pg_ctl("-m", "fast", "stop")
+
+    def resume(self) -> None:
+        self._pg_ctl("-o", f"-p {self.port} -k {self.workdir} -c listen_addresses=127.0.0.1",
+                     "start")
 
     def stop(self) -> None:
         self._pg_ctl("-m", "fast", "stop")

@@ -3,7 +3,7 @@
 The labelled files in data/privacy/labelled/ were each written by someone who saw neither the
 redactor nor the other files. The redactor's tagger learns from them, so each file is measured
 left out: by a redactor whose tagger learnt from all the others. The rules were tuned on the
-files too, so these are not unseen measures: the README gives those (blind3 to blind17, each
+files too, so these are not unseen measures: the README gives those (blind3 to blind21, each
 scored once before anything was learnt or tuned on it).
 """
 from __future__ import annotations
@@ -27,10 +27,11 @@ TARGETS = {"email": 1.0, "phone": 1.0, "username": 0.95, "school": 0.95, "addres
 # schools named by one word and nothing else, directions for an address).
 REACHED_BELOW_TARGET = {
     "redaction_blind4.yml": {"username": 0.92},
-    "redaction_blind5.yml": {"username": 0.90, "school": 0.86, "name": 0.91},
-    "redaction_blind6.yml": {"username": 0.94, "address": 0.89},
+    "redaction_blind5.yml": {"username": 0.90, "school": 0.88, "name": 0.91},
+    "redaction_blind6.yml": {"username": 0.94, "address": 0.88},
     "redaction_blind8.yml": {"address": 0.90},
-    "redaction_blind10.yml": {"username": 0.88},
+    "redaction_blind10.yml": {"username": 0.90},
+    "redaction_blind15.yml": {"address": 0.91},
 }
 CHANGED_TARGET = 0.02
 # Writers asked for many tricky clean messages (celebrities, characters, words that are names

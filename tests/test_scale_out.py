@@ -22,11 +22,14 @@ from typing import Dict, Iterator, List, Tuple
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import Browser, expect
 
 from bot.services import AssistantConfig, Service, action_server, rasa_server, web_app
 from tests.conftest import PORT_BASE, ROOT, post_raw
 from tests.infra import Nginx, PostgresServer, RedisServer, wait_for_port
 from tests.test_rest_webhook import UNIVERSAL_REFERRAL, texts
+from tests.test_widget_browser import (PRIVACY_ANSWER_TITLE, bot_messages, open_chat, say,
+                                       wait_for_bot_text)
 
 RASA_PORTS = {"a": PORT_BASE + 105, "b": PORT_BASE + 106}
 ACTION_PORTS = (PORT_BASE + 155, PORT_BASE + 156)
@@ -35,6 +38,7 @@ BALANCER = {"rasa": PORT_BASE + 120, "actions": PORT_BASE + 121, "web": PORT_BAS
 PARENT_BUTTON = '/inform{"user_role":"parent"}'
 PARENT_QUESTION = "someone keeps sending my son mean messages"
 PARENT_ANSWER_MARK = "Guidelines for parents and educators"
+WIDGET_QUESTION = "how do i make my instagram private"
 
 
 @dataclasses.dataclass
@@ -341,11 +345,42 @@ def test_rasa_killed_mid_conversation_loses_nothing_and_continues_after_restart(
     assert_turns_not_interleaved(cluster.events(sender))
 
 
+def test_widget_message_not_stored_while_the_database_is_down_is_marked_and_sent_again(
+        cluster, browser: Browser):
+    """A child chatting in the widget while PostgreSQL is down sees the message marked "Not
+    sent" with the helpline referral, not answers the assistant could not store; sent again
+    once the database is back, it is answered and stored once."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{BALANCER['web']}/")
+        open_chat(page)
+        say(page, "hello")
+        wait_for_bot_text(page, "not a person")
+        session = page.evaluate("JSON.parse(sessionStorage.getItem('copw:v1')).sessionId")
+        cluster.postgres.pause()
+        try:
+            say(page, WIDGET_QUESTION)
+            not_sent = page.locator(".copw-user").last
+            expect(not_sent).to_contain_text("Not sent", timeout=120_000)
+            wait_for_bot_text(page, "Please send it again")
+            wait_for_bot_text(page, UNIVERSAL_REFERRAL)
+            expect(bot_messages(page).filter(has_text=PRIVACY_ANSWER_TITLE)).to_have_count(0)
+        finally:
+            cluster.postgres.resume()
+        not_sent.get_by_role("button", name="Send again").click()
+        wait_for_bot_text(page, PRIVACY_ANSWER_TITLE)
+        expect(page.locator(".copw-log")).not_to_contain_text("Not sent")
+        assert cluster.user_events(session) == ["hello", WIDGET_QUESTION]
+    finally:
+        context.close()
+
+
 def test_logs_are_json_lines_without_message_text(cluster):
     records = []
     for log in cluster.log_dir.glob("*.log"):
         for line in log.read_text(errors="replace").splitlines():
-            assert PARENT_QUESTION not in line and "instagram private" not in line, log.name
+            assert PARENT_QUESTION not in line and WIDGET_QUESTION not in line, log.name
             if line.startswith("{"):
                 records.append(json.loads(line))
     assert records and all({"time", "level", "logger", "message"} <= set(r) for r in records)

@@ -117,6 +117,17 @@ def test_malformed_messages_are_dropped_and_the_chat_goes_on(widget_socket: Widg
     assert re.fullmatch(r"[0-9a-f]{32}", first["id"])
 
 
+def test_a_message_is_acknowledged_as_stored_after_its_replies(widget_socket: WidgetSocket):
+    """The widget marks a message "Not sent" unless the ack says its turn was stored."""
+    ack = widget_socket.client.call("user_uttered", {
+        "message": "hello", "session_id": widget_socket.session_id,
+        "metadata": {"audience": "child"}}, timeout=60)
+    assert ack == {"stored": True}
+    assert "not a person" in widget_socket.reply()["text"]
+    refused = widget_socket.client.call("user_uttered", "just a string", timeout=30)
+    assert refused["stored"] is False and refused["error"]
+
+
 def test_helpline_payload_reaches_the_widget_as_custom(widget_socket: WidgetSocket):
     widget_socket.say({"message": "someone says they will share my photos if i dont send money",
                        "session_id": widget_socket.session_id,

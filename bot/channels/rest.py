@@ -17,17 +17,15 @@ message. Clients (our load balancer's health checks, the soak test, integrations
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput as RasaRestInput
-from rasa.shared.core.domain import Domain
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.fallback import NO_ANSWER, TRY_AGAIN, fallback_texts, helpline_referral_text
 from bot.channels.messaging import json_object
 from bot.storage.durable import storage_failed
 
@@ -36,20 +34,10 @@ logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024
 # Longer than any real chat message; the NLU pipeline's cost grows with the text.
 MAX_MESSAGE_CHARS = 5000
-TRY_AGAIN = "The assistant could not handle this message just now. Please send it again."
-NO_ANSWER = "Sorry, I can't answer that just now. Please try again in a little while."
-DOMAIN_FILE = Path(__file__).resolve().parent.parent.parent / "domain.yml"
-
-
-@lru_cache(maxsize=1)
-def helpline_referral_text() -> str:
-    """The domain's universal referral, which needs no action server (read once)."""
-    return Domain.load(str(DOMAIN_FILE)).responses["utter_helpline_universal"][0]["text"]
 
 
 def safe_fallback(sender: str) -> List[Dict[str, str]]:
-    return [{"recipient_id": sender, "text": NO_ANSWER},
-            {"recipient_id": sender, "text": helpline_referral_text()}]
+    return [{"recipient_id": sender, "text": text} for text in fallback_texts(NO_ANSWER)]
 
 
 def problem(status: int, error: str) -> HTTPResponse:

@@ -48,6 +48,8 @@
     offline: "No connection right now. Your messages will be sent when it is back.",
     connecting: "Connecting...",
     waiting: "Waiting to send",
+    notSent: "Not sent: the helper could not take it just now.",
+    sendAgain: "Send again",
     you: "You",
     bot: "Helper",
     cardTitle: "People who can help",
@@ -202,6 +204,10 @@
     if (message.custom && message.custom.type === "helpline_referral") item.appendChild(helplineCard(message.custom));
     else item.appendChild(linkify(String(message.text || ""), el("p", { "class": "copw-text" })));
     if (message.pending) item.appendChild(el("span", { "class": "copw-note", text: T.waiting }));
+    if (message.failed) {
+      item.appendChild(el("span", { "class": "copw-note", text: T.notSent }));
+      item.appendChild(button(T.sendAgain, "copw-btn copw-reply", function () { resend(message); }));
+    }
     if (from === "bot" && !message.custom) item.appendChild(ratingButtons(message));
     return item;
   }
@@ -323,6 +329,28 @@
     return null;
   }
 
+  // The server acknowledges each message once its turn is stored (bot/channels/socketio_widget.py);
+  // one it could not store stays on the page as "Not sent" until the child sends it again.
+  function acknowledged(message, ack) {
+    if (!ack || ack.stored !== false) return;
+    message.failed = true;
+    save();
+    renderAll();
+  }
+
+  // Sent again, the message moves to the end of the chat, where its answer will appear.
+  function resend(message) {
+    var at = state.messages.indexOf(message);
+    if (at >= 0) state.messages.splice(at, 1);
+    message.failed = false;
+    message.pending = true;
+    state.messages.push(message);
+    save();
+    renderAll();
+    scrollDown();
+    flush();
+  }
+
   // Sends what waits in the outbox (messages still marked pending) once connected.
   function flush() {
     var pending = state.messages.filter(function (m) { return m.pending; });
@@ -331,7 +359,8 @@
     if (!zones) return;
     var metadata = { audience: "child", country: country() };
     pending.forEach(function (m) {
-      socket.emit("user_uttered", { message: m.payload, session_id: state.sessionId, metadata: metadata });
+      socket.emit("user_uttered", { message: m.payload, session_id: state.sessionId, metadata: metadata },
+        function (ack) { acknowledged(m, ack); });
       m.pending = false;
     });
     save();
