@@ -88,7 +88,7 @@ class PostgresServer:
                      "start")
 
     def stop(self) -> None:
-        self._pg_ctl("-m", "fast", "stop")
+        self.pause()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 

@@ -25,9 +25,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.fallback import NO_ANSWER, TRY_AGAIN, fallback_texts, helpline_referral_text
+from bot.channels.fallback import (NO_ANSWER, TRY_AGAIN, fallback_texts, helpline_referral_text,
+                                   stored_turn)
 from bot.channels.messaging import json_object
-from bot.storage.durable import storage_failed
 
 logger = logging.getLogger(__name__)
 
@@ -82,16 +82,9 @@ class RestInput(RasaRestInput):
             if refused is not None:
                 return refused
             collector = CollectingOutputChannel()
-            storage_failed.set(False)
-            try:
-                await on_new_message(UserMessage(
+            if not await stored_turn(on_new_message, UserMessage(
                     body["message"], collector, body["sender"],
-                    input_channel=self.name(), metadata=body.get("metadata"),
-                ))
-            except Exception as error:  # noqa: BLE001 - any failure means "not answered"
-                logger.error("rest: turn failed (%s)", type(error).__name__)
-                return problem(503, TRY_AGAIN)
-            if storage_failed.get():
+                    input_channel=self.name(), metadata=body.get("metadata"))):
                 return problem(503, TRY_AGAIN)
             if not collector.messages:
                 logger.warning("rest: a turn produced no answer; sent the safe fallback")

@@ -34,8 +34,8 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from bot.channels.fallback import NO_ANSWER, TRY_AGAIN, fallback_texts, helpline_referral_text
-from bot.storage.durable import storage_failed
+from bot.channels.fallback import (NO_ANSWER, TRY_AGAIN, fallback_texts, helpline_referral_text,
+                                   stored_turn)
 
 logger = logging.getLogger(__name__)
 
@@ -111,15 +111,9 @@ class WidgetSocketIOInput(SocketIOInput):
             if not sender_id:
                 return {"stored": False, "error": "request a session first"}
             output = HeldTurnOutput(sio, self.bot_message_evt)
-            storage_failed.set(False)
-            try:
-                await on_new_message(UserMessage(
-                    data.get("message", ""), output, sender_id,
-                    input_channel=self.name(), metadata=data.get(self.metadata_key) or {}))
-                stored = not storage_failed.get()
-            except Exception as error:  # noqa: BLE001 - any failure means "not answered"
-                logger.error("socketio: turn failed (%s)", type(error).__name__)
-                stored = False
+            stored = await stored_turn(on_new_message, UserMessage(
+                data.get("message", ""), output, sender_id,
+                input_channel=self.name(), metadata=data.get(self.metadata_key) or {}))
             if not stored:
                 await output.replace_with(sender_id, fallback_texts(TRY_AGAIN))
             elif not output.held:

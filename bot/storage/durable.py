@@ -11,8 +11,9 @@ messages while the REST channel still answered them. This store instead:
   replaced instead of failing one request each;
 - retries a read or a write for up to `DB_RETRY_SECONDS` (default 30) while the database is
   unreachable, sleeping without blocking the event loop;
-- when it still fails, marks the turn in `storage_failed`, so our REST channel answers 503
-  ("try again") instead of acknowledging a message that was not stored.
+- when it still fails, marks the turn in `storage_failed`, so our channels (`stored_turn` in
+  bot/channels/fallback.py) answer "try again" (REST 503, the widget "Not sent") instead of
+  acknowledging a message that was not stored.
 """
 from __future__ import annotations
 
